@@ -1,0 +1,46 @@
+# ATT finance service. `make run` serves the demo on http://127.0.0.1:8000; `make test` is CI.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test lint typecheck migrate fuzz crash bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## virtual environment and pinned dependencies
+
+migrate: install ## apply migrations to ATTFIN_DATABASE_URL (default var/attfin.sqlite3)
+	$(BIN)/attfin db upgrade
+
+run: migrate ## migrate, load the demo into an empty database, serve on 127.0.0.1:8000
+	$(BIN)/attfin demo load --if-empty
+	$(BIN)/attfin serve
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck ## lint, types, and every test on SQLite and a throwaway PostgreSQL
+	$(BIN)/python -m pytest
+
+fuzz: install ## property tests with many more examples
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests -k property
+
+crash: install
+	@echo "crash-recovery tests are not written yet" >&2; exit 1
+
+bench: install ## benchmarks: print their figures
+	$(BIN)/python -m tests.bench.posting_throughput
+	$(BIN)/python -m tests.bench.balances
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

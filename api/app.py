@@ -1,0 +1,99 @@
+"""The FastAPI application: API under /api/v1, OpenAPI at /docs, /health."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine, text
+from starlette.concurrency import run_in_threadpool
+
+from api import errors
+from api.deps import Audience, allowed_of
+from api.routes import conferences, funds, ledger, states, system, users
+from finance_core.access.models import Role
+from finance_core.db import SQLITE_BEGIN_OPTION, get_engine
+from finance_core.system.service import DATASET_FLAG, DEMO
+
+API_PREFIX = "/api/v1"
+
+
+#: Every router and the prefix it is mounted under.
+ROUTERS: tuple[tuple[APIRouter, str], ...] = (
+    (system.health_router, ""),
+    (system.router, API_PREFIX),
+    (funds.router, API_PREFIX),
+    (states.router, API_PREFIX),
+    (conferences.router, API_PREFIX),
+    (ledger.router, API_PREFIX),
+    (users.router, API_PREFIX),
+)
+
+
+def api_routes() -> Iterator[tuple[str, APIRoute]]:
+    """Every API route with its full path."""
+    for router, prefix in ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                yield prefix + route.path, route
+
+
+def route_access(route: APIRoute) -> frozenset[Role | Audience]:
+    """Who may call ``route`` (a route without an ``allow`` dependency is public)."""
+    for dep in route.dependant.dependencies:
+        allowed = allowed_of(dep.call) if dep.call else None
+        if allowed is not None:
+            return allowed
+    return frozenset({Audience.PUBLIC})
+
+
+def _describe_access() -> None:
+    """Append 'who may call' to each route's OpenAPI description (once)."""
+    marker = "**Who may call:**"
+    for _path, route in api_routes():
+        if marker not in (route.description or ""):
+            who = ", ".join(sorted(str(a) for a in route_access(route)))
+            route.description = f"{route.description or ''}\n\n{marker} {who}".strip()
+
+
+def _is_demo(engine: Engine) -> bool:
+    reader = engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+    try:
+        with reader.connect() as conn:
+            value = conn.execute(
+                text("SELECT value FROM system_flag WHERE key = :k"), {"k": DATASET_FLAG}
+            ).scalar_one_or_none()
+    except Exception:
+        return False
+    return value == DEMO
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """Build the app on ``engine`` (default: the configured database)."""
+    app = FastAPI(
+        title="ATT finance service",
+        version="0.1.0",
+        description=(
+            "Assessed contributions, payments, arrears, reserve, voluntary funds and "
+            "public reporting of the Arms Trade Treaty Secretariat. Amounts are decimal "
+            "strings in US dollars; dates ISO 8601; timestamps UTC. Authenticate with "
+            "`Authorization: Bearer <token>` (`attfin users create`)."
+        ),
+    )
+    app.state.engine = engine or get_engine()
+    errors.install(app)
+    _describe_access()
+    for router, prefix in ROUTERS:
+        app.include_router(router, prefix=prefix)
+
+    @app.middleware("http")
+    async def demo_header(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        if await run_in_threadpool(_is_demo, request.app.state.engine):
+            response.headers["X-Demo-Data"] = "true"
+        return response
+
+    return app

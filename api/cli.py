@@ -1,0 +1,230 @@
+"""The ``attfin`` command line. Every command exits non-zero with a one-line reason on
+failure, and never prompts."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from finance_core.actor import cli_actor
+from finance_core.db import transaction
+from finance_core.errors import DomainError
+from finance_core.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="ATT finance service.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+users_app = typer.Typer(no_args_is_help=True, help="Users and API tokens.")
+states_app = typer.Typer(no_args_is_help=True, help="States and membership.")
+demo_app = typer.Typer(no_args_is_help=True, help="The illustrative demo data set.")
+ledger_app = typer.Typer(no_args_is_help=True, help="The ledger.")
+for sub, name in (
+    (db_app, "db"),
+    (users_app, "users"),
+    (states_app, "states"),
+    (demo_app, "demo"),
+    (ledger_app, "ledger"),
+):
+    app.add_typer(sub, name=name)
+
+
+def fail(reason: str) -> NoReturn:
+    """Print a one-line reason to stderr and exit 1."""
+    typer.echo(f"error: {reason}".splitlines()[0], err=True)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def reasons() -> Iterator[None]:
+    """Turn domain and database errors into a one-line reason and exit 1."""
+    try:
+        yield
+    except DomainError as exc:
+        fail(exc.detail + (f" ({next(iter(exc.fields.items()))})" if exc.fields else ""))
+    except SQLAlchemyError as exc:
+        fail(f"database: {getattr(exc, 'orig', None) or exc}")
+    except OSError as exc:
+        fail(str(exc))
+
+
+def _models() -> None:
+    import finance_core.models  # noqa: F401
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations (as the schema owner) up to REVISION."""
+    from finance_core.migrate import upgrade
+
+    with reasons():
+        upgrade(revision)
+    typer.echo(f"database at {revision}")
+
+
+@users_app.command("create")
+def users_create(
+    name: Annotated[str, typer.Option("--name", help="Unique user name.")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="committee, finance_officer, admin; repeatable.")
+    ],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read a sign-in password from stdin.")
+    ] = False,
+) -> None:
+    """Create a user; the new token alone is printed on the last line."""
+    from finance_core.access import service
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("--password-stdin given but stdin held no password")
+    _models()
+    with reasons(), transaction() as session:
+        user, token = service.create_user(
+            session, actor=cli_actor(), name=name, roles=role, password=password
+        )
+    typer.echo(f"created user {user.name} with roles {user.roles}")
+    typer.echo(token)
+
+
+@users_app.command("set-password")
+def users_set_password(
+    name: Annotated[str, typer.Option("--name")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = True,
+) -> None:
+    """Set a user's sign-in password, read from stdin (never prompts)."""
+    from finance_core.access import service
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
+    if not password:
+        fail("no password on stdin")
+    _models()
+    with reasons(), transaction() as session:
+        service.set_password(session, actor=cli_actor(), name=name, password=password)
+    typer.echo(f"password set for {name}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    from finance_core.access import service
+
+    _models()
+    with reasons(), transaction(read_only=True) as session:
+        for user in service.list_users(session):
+            state = "disabled" if user.disabled_at else "active"
+            typer.echo(f"{user.name}\t{user.roles}\t{state}")
+
+
+@users_app.command("token")
+def users_token(name: Annotated[str, typer.Argument()]) -> None:
+    """Issue a new token for NAME; the token alone is printed on the last line."""
+    from finance_core.access import service
+    from finance_core.audit import service as audit
+
+    _models()
+    with reasons(), transaction() as session:
+        user = service.get_user(session, name)
+        token = service.issue_token(session, user=user)
+        audit.record(
+            session, actor=cli_actor(), action="users.token", object_type="user", object_id=name
+        )
+    typer.echo(token)
+
+
+@users_app.command("revoke")
+def users_revoke(name: Annotated[str, typer.Argument()]) -> None:
+    """Revoke every token of NAME."""
+    from finance_core.access import service
+
+    _models()
+    with reasons(), transaction() as session:
+        count = service.revoke_tokens(session, actor=cli_actor(), name=name)
+    typer.echo(f"revoked {count} token(s) of {name}")
+
+
+@states_app.command("import")
+def states_import(file: Annotated[Path, typer.Argument(help="CSV or XLSX file.")]) -> None:
+    """Import States and membership: every row valid, or nothing written."""
+    from finance_core.states.importer import import_states
+
+    _models()
+    with reasons():
+        content = file.read_bytes()
+        with transaction() as session:
+            result = import_states(session, actor=cli_actor(), content=content, filename=file.name)
+    typer.echo(
+        f"{result.rows} rows: {result.states_created} States created, "
+        f"{result.states_updated} updated, {result.events_added} membership events added"
+    )
+
+
+@demo_app.command("load")
+def demo_load(
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Do nothing (exit 0) unless the database is empty.")
+    ] = False,
+) -> None:
+    """Load the illustrative demo data set into an empty database."""
+    from finance_core.demo.loader import database_is_empty, load_demo
+
+    from finance_core.actor import Actor
+
+    _models()
+    with reasons():
+        if if_empty:
+            with transaction(read_only=True) as session:
+                if not database_is_empty(session):
+                    typer.echo("database is not empty: demo data not loaded")
+                    return
+        with transaction() as session:
+            result = load_demo(session, actor=Actor(name="demo", origin="demo loader"))
+    typer.echo(result.summary())
+
+
+@ledger_app.command("verify")
+def ledger_verify() -> None:
+    """Recompute the hash chain and each entry's balance; exit 1 on any problem."""
+    from finance_core.ledger.verify import verify_ledger
+
+    _models()
+    with reasons(), transaction(read_only=True) as session:
+        report = verify_ledger(session)
+    if report.ok:
+        typer.echo(
+            f"ledger ok: {report.entries_checked} entries, {report.postings_checked} postings"
+        )
+        return
+    for problem in report.problems:
+        typer.echo(f"{problem.kind}: {problem.message}", err=True)
+    first = report.problems[0]
+    fail(f"ledger verification failed at entry {first.seq}: {first.message}")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+) -> None:
+    """Serve the API (never loads demo data)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+def main() -> None:
+    """Entry point of ``attfin``."""
+    app()

@@ -1,0 +1,107 @@
+"""Request dependencies: one session per request (committed before the response is
+sent, rolled back on error) and the caller's identity with the roles a route allows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from finance_core.access import service as access
+from finance_core.access.models import Role
+from finance_core.actor import Actor
+from finance_core.db import SQLITE_BEGIN_OPTION
+from finance_core.errors import NotAuthenticated, PermissionDenied
+
+
+class Audience(StrEnum):
+    """Who besides role holders may call a route."""
+
+    PUBLIC = "public"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """The request's transaction: commit on success, roll back on any error."""
+    engine: Engine = request.app.state.engine
+    if request.method in ("GET", "HEAD"):
+        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def allow(*allowed: Role | Audience) -> Any:
+    """A dependency giving the caller's Actor, refusing callers outside ``allowed``.
+
+    Anonymous callers get 401 unless ``Audience.PUBLIC`` is allowed; known callers
+    without an allowed role get 403. The allowed set is kept on the dependency so that
+    tests and the OpenAPI description can read it."""
+
+    roles = frozenset(a for a in allowed if isinstance(a, Role))
+    public = Audience.PUBLIC in allowed
+
+    def dependency(request: Request, session: SessionDep) -> Actor:
+        client = request.client.host if request.client else "unknown"
+        token = _bearer(request)
+        if token is None:
+            if public:
+                return Actor(name="anonymous", origin=f"api {client}")
+            raise NotAuthenticated("this route needs a Bearer token")
+        user = access.authenticate(session, token)
+        if user is None:
+            raise NotAuthenticated("the token is unknown, expired or revoked")
+        actor = Actor(name=user.name, origin=f"api {client}", user_id=user.id, roles=user.role_set)
+        if not public and not actor.has_any(*roles):
+            raise PermissionDenied(
+                f"this needs one of the roles: {', '.join(sorted(r.value for r in roles))}"
+            )
+        return actor
+
+    dependency.allowed = frozenset(allowed)  # type: ignore[attr-defined]
+    return Depends(dependency, scope="function")
+
+
+def allowed_of(call: Callable[..., Any]) -> frozenset[Role | Audience] | None:
+    """The roles a dependency created by ``allow`` admits, or None for other callables."""
+    value = getattr(call, "allowed", None)
+    return value if isinstance(value, frozenset) else None
+
+
+#: Readers of finance data (everything, confidential included).
+READERS = (Role.COMMITTEE, Role.FINANCE_OFFICER)
+
+ReaderDep = Annotated[Actor, allow(*READERS)]
+OfficerDep = Annotated[Actor, allow(Role.FINANCE_OFFICER)]
+AdminDep = Annotated[Actor, allow(Role.ADMIN)]
+AuditReaderDep = Annotated[Actor, allow(Role.ADMIN, Role.COMMITTEE)]
+AnyUserDep = Annotated[Actor, allow(Role.ADMIN, Role.COMMITTEE, Role.FINANCE_OFFICER)]
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=500, description="Items per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+) -> tuple[int, int]:
+    """The list window (limit, offset)."""
+    return limit, offset
+
+
+PageDep = Annotated[tuple[int, int], Depends(page_params)]

@@ -1,0 +1,61 @@
+"""Recording and reading the audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from finance_core.actor import Actor
+from finance_core.audit.models import AuditEvent
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> AuditEvent:
+    """Add one audit event to the caller's transaction."""
+    event = AuditEvent(
+        actor=actor.name,
+        actor_user_id=actor.user_id,
+        origin=actor.origin,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=json.dumps(detail or {}, sort_keys=True, default=str),
+    )
+    if occurred_at is not None:
+        event.occurred_at = occurred_at
+    session.add(event)
+    session.flush()
+    return event
+
+
+def list_events(
+    session: Session,
+    *,
+    limit: int,
+    offset: int,
+    action: str | None = None,
+    actor: str | None = None,
+) -> tuple[list[AuditEvent], int]:
+    """Audit events, newest first, and how many match in all."""
+    query = select(AuditEvent)
+    if action:
+        query = query.where(col(AuditEvent.action) == action)
+    if actor:
+        query = query.where(col(AuditEvent.actor) == actor)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(
+        query.order_by(col(AuditEvent.id).desc()).limit(limit).offset(offset)
+    ).scalars()
+    return list(rows), int(total)

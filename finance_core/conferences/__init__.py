@@ -1,0 +1,1 @@
+"""Conferences of States Parties (CSPs) and the States registered for each."""

@@ -1,0 +1,131 @@
+"""Loading the demo data set into an empty database (the caller commits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel
+
+from finance_core.access import service as access
+from finance_core.access.models import User
+from finance_core.actor import Actor
+from finance_core.audit import service as audit
+from finance_core.conferences import service as conferences
+from finance_core.conferences.models import Conference
+from finance_core.demo import dataset
+from finance_core.errors import Conflict
+from finance_core.ledger.models import JournalEntry
+from finance_core.reference.loader import ReferenceResult, load_reference
+from finance_core.states import service as states
+from finance_core.states.models import MembershipEvent, State
+from finance_core.system import service as system
+
+#: Tables whose rows mean the database holds data of its own.
+_GUARDED_TABLES: tuple[type[SQLModel], ...] = (
+    State,
+    MembershipEvent,
+    Conference,
+    JournalEntry,
+    User,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    """What ``load_demo`` added, and the demo users' API tokens (user name → token)."""
+
+    reference: ReferenceResult
+    membership_events: int
+    conferences: int
+    registrations: dict[int, int]
+    tokens: dict[str, str]
+
+    def summary(self) -> str:
+        """What was loaded, then one line per demo user with its token (shown once)."""
+        lines = [
+            "loaded the illustrative demo data set: "
+            f"{self.reference.states} States, {self.membership_events} membership events, "
+            f"{self.conferences} CSPs, {sum(self.registrations.values())} registrations",
+            "demo API tokens (shown once; paste one under Authorize at /docs):",
+        ]
+        lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]
+        return "\n".join(lines)
+
+
+def database_is_empty(session: Session) -> bool:
+    """Whether the database holds no data at all (neither the demo nor its own)."""
+    return not system.is_demo(session) and not _holds_data(session)
+
+
+def _holds_data(session: Session) -> bool:
+    for table in _GUARDED_TABLES:
+        if session.execute(select(table).limit(1)).first() is not None:
+            return True
+    return False
+
+
+def load_demo(session: Session, *, actor: Actor) -> DemoResult:
+    """Load the demo data set into a database that holds no other data.
+
+    Raises Conflict if the demo data set is already loaded, or if the database holds
+    States, membership events, CSPs, journal entries or users of its own."""
+    if system.is_demo(session):
+        raise Conflict("the demo data set is already loaded")
+    if _holds_data(session):
+        raise Conflict(
+            "the database already holds data of its own, so the demo data set "
+            "cannot be loaded into it"
+        )
+    reference = load_reference(session, actor=actor)
+    system.set_flag(session, system.DATASET_FLAG, system.DEMO)
+
+    events = dataset.membership_events()
+    for event in events:
+        states.add_event(
+            session,
+            actor=actor,
+            state_code=event.code,
+            data=event.data,
+            recorded_at=event.recorded_at,
+        )
+
+    registered: dict[int, int] = {}
+    for conference in dataset.CONFERENCES:
+        conferences.create_conference(session, actor=actor, data=conference)
+        registered[conference.number] = conferences.register_states(
+            session,
+            actor=actor,
+            number=conference.number,
+            registrations=dataset.registrations(conference),
+        )
+
+    tokens: dict[str, str] = {}
+    for name, role in dataset.DEMO_USERS:
+        _user, tokens[name] = access.create_user(
+            session, actor=actor, name=name, roles=[role.value]
+        )
+
+    result = DemoResult(
+        reference=reference,
+        membership_events=len(events),
+        conferences=len(dataset.CONFERENCES),
+        registrations=registered,
+        tokens=tokens,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="demo.load",
+        object_type="dataset",
+        object_id=system.DEMO,
+        detail={
+            "demo_date": dataset.DEMO_DATE.isoformat(),
+            "states": reference.states,
+            "membership_events": result.membership_events,
+            "conferences": result.conferences,
+            "registrations": sum(registered.values()),
+            "users": sorted(tokens),
+        },
+    )
+    return result

@@ -1,0 +1,1 @@
+"""Funds: the Secretariat (general) fund, the CSP fund, the reserve, voluntary funds."""

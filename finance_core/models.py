@@ -1,0 +1,34 @@
+"""Every table, imported in one place so that ``SQLModel.metadata`` is complete."""
+
+from finance_core.access.models import ApiToken, User
+from finance_core.audit.models import AuditEvent
+from finance_core.conferences.models import Conference, Registration
+from finance_core.funds.models import Fund
+from finance_core.ledger.models import (
+    ClosedPeriod,
+    JournalEntry,
+    LedgerAccount,
+    LedgerChainHead,
+    LedgerPosting,
+)
+from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate, State
+from finance_core.system.models import SystemFlag
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "ClosedPeriod",
+    "Conference",
+    "Fund",
+    "JournalEntry",
+    "LdcPeriod",
+    "LedgerAccount",
+    "LedgerChainHead",
+    "LedgerPosting",
+    "MembershipEvent",
+    "Registration",
+    "ScaleRate",
+    "State",
+    "SystemFlag",
+    "User",
+]

@@ -1,0 +1,42 @@
+"""Service settings, read from the environment with the ``ATTFIN_`` prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one running service (see the README's configuration table)."""
+
+    model_config = SettingsConfigDict(env_prefix="ATTFIN_", env_file=None, extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/attfin.sqlite3",
+        description="What the application connects with (SQLite file or PostgreSQL URL).",
+    )
+    migration_database_url: str | None = Field(
+        default=None,
+        description="The schema owner's URL used by migrations; defaults to database_url.",
+    )
+    token_ttl_days: int = Field(
+        default=365, ge=1, description="Days until a new API token expires."
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=30_000, ge=0, description="How long a SQLite writer waits for the lock."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `attfin serve` binds to.")
+    port: int = Field(default=8000, description="Port `attfin serve` listens on.")
+
+    @property
+    def effective_migration_url(self) -> str:
+        """The URL migrations run with: the owner's if set, else the application's."""
+        return self.migration_database_url or self.database_url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process (read once)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""States, UN regional groups, LDC status, scale rates and treaty membership."""

@@ -1,0 +1,243 @@
+"""Every route × every role (anonymous included): 401, 403 or success, from one table.
+
+A route added without a row here fails ``test_every_route_is_in_the_table``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.app import api_routes, create_app, route_access
+from api.deps import Audience
+from finance_core.access.models import Role
+from finance_core.actor import Actor
+from finance_core.conferences.models import Conference
+from finance_core.ledger.service import PostingSpec, post_entry
+from finance_core.states.models import State
+from tests.api_helpers import ApiEnv, api_env
+
+R = {"committee", "finance_officer"}
+FO = {"finance_officer"}
+A = {"admin"}
+ALL = {"committee", "finance_officer", "admin"}
+PUBLIC = {"public"}
+
+CSV = b"code,name,un_member\nITA,Italy,true\n"
+
+# (method, path template): (who may call, concrete path, request kwargs, success status)
+TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
+    ("GET", "/health"): (PUBLIC, "/health", {}, 200),
+    ("GET", "/api/v1/me"): (ALL, "/api/v1/me", {}, 200),
+    ("GET", "/api/v1/funds"): (R, "/api/v1/funds", {}, 200),
+    ("POST", "/api/v1/funds"): (
+        FO,
+        "/api/v1/funds",
+        {"json": {"code": "PRJ1", "name": "Project one", "kind": "voluntary"}},
+        201,
+    ),
+    ("GET", "/api/v1/states"): (R, "/api/v1/states", {}, 200),
+    ("GET", "/api/v1/states/{code}"): (R, "/api/v1/states/FRA", {}, 200),
+    ("POST", "/api/v1/states/{code}/membership-events"): (
+        FO,
+        "/api/v1/states/FRA/membership-events",
+        {"json": {"event_type": "signature", "event_on": "2013-06-03"}},
+        201,
+    ),
+    ("POST", "/api/v1/states/import"): (
+        FO,
+        "/api/v1/states/import",
+        {"files": {"file": ("states.csv", CSV, "text/csv")}},
+        200,
+    ),
+    ("GET", "/api/v1/conferences"): (R, "/api/v1/conferences", {}, 200),
+    ("GET", "/api/v1/conferences/{number}"): (R, "/api/v1/conferences/1", {}, 200),
+    ("POST", "/api/v1/conferences"): (
+        FO,
+        "/api/v1/conferences",
+        {
+            "json": {
+                "number": 2,
+                "venue": "Geneva",
+                "start_on": "2016-08-22",
+                "end_on": "2016-08-26",
+            }
+        },
+        201,
+    ),
+    ("POST", "/api/v1/conferences/{number}/registrations"): (
+        FO,
+        "/api/v1/conferences/1/registrations",
+        {"json": [{"state_code": "FRA", "capacity": "state_party"}]},
+        200,
+    ),
+    ("GET", "/api/v1/ledger/accounts"): (R, "/api/v1/ledger/accounts", {}, 200),
+    ("GET", "/api/v1/ledger/entries"): (R, "/api/v1/ledger/entries", {}, 200),
+    ("GET", "/api/v1/ledger/entries/{seq}"): (R, "/api/v1/ledger/entries/1", {}, 200),
+    ("GET", "/api/v1/ledger/balances"): (
+        R,
+        "/api/v1/ledger/balances?as_at=2024-12-31&by=state&by=fund",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/ledger/verify"): (R, "/api/v1/ledger/verify", {}, 200),
+    ("GET", "/api/v1/users"): (A, "/api/v1/users", {}, 200),
+    ("POST", "/api/v1/users"): (
+        A,
+        "/api/v1/users",
+        {"json": {"name": "new-user", "roles": ["committee"]}},
+        201,
+    ),
+    ("POST", "/api/v1/users/{name}/tokens"): (A, "/api/v1/users/spare/tokens", {}, 201),
+    ("POST", "/api/v1/users/{name}/revoke"): (A, "/api/v1/users/spare/revoke", {}, 200),
+    ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
+}
+
+
+def _routes() -> dict[tuple[str, str], frozenset[Role | Audience]]:
+    return {
+        (method, path): route_access(route)
+        for path, route in api_routes()
+        for method in route.methods
+    }
+
+
+def test_every_route_is_in_the_table() -> None:
+    assert set(_routes()) == set(TABLE)
+
+
+def test_every_route_declares_who_may_call_it() -> None:
+    for key, declared in _routes().items():
+        assert {str(a) for a in declared} == TABLE[key][0], key
+
+
+def test_every_route_declares_its_errors() -> None:
+    spec = create_app().openapi()
+    for (method, path), (who, *_rest) in TABLE.items():
+        responses = spec["paths"][path][method.lower()]["responses"]
+        if who != PUBLIC:
+            assert "401" in responses, (method, path)
+        if who not in (PUBLIC, ALL):
+            assert "403" in responses, (method, path)
+        for code, body in responses.items():
+            if code.startswith(("4", "5")):
+                assert body["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorBody"
+                }, (method, path, code)
+
+
+@pytest.fixture
+def env(engine: Engine) -> Iterator[ApiEnv]:
+    setup = Actor(name="setup", origin="test")
+    with Session(engine) as s:
+        s.add(State(code="FRA", name="France", un_member=True))
+        s.add(
+            Conference(
+                number=1,
+                name="CSP1",
+                kind="ordinary",
+                venue="Cancún",
+                start_on=date(2015, 8, 24),
+                end_on=date(2015, 8, 27),
+            )
+        )
+        s.flush()
+        post_entry(
+            s,
+            actor=setup,
+            value_on=date(2024, 1, 1),
+            entry_type="assessment",
+            description="x",
+            postings=[
+                PostingSpec("SEC.receivable", 100, state_code="FRA"),
+                PostingSpec("SEC.assessed_revenue", -100, state_code="FRA"),
+            ],
+        )
+        from finance_core.access.service import create_user
+
+        create_user(s, actor=setup, name="spare", roles=["committee"])
+        s.commit()
+    with api_env(engine) as e:
+        yield e
+
+
+def test_role_by_route(env: ApiEnv) -> None:
+    failures = []
+    for (method, _template), (who, path, kwargs, ok) in TABLE.items():
+        for role in (None, "committee", "finance_officer", "admin"):
+            response = env.client.request(method, path, headers=env.auth(role), **kwargs)
+            if who == PUBLIC or (role is not None and role in who):
+                expected = ok
+            else:
+                expected = 401 if role is None else 403
+            if response.status_code != expected:
+                failures.append(
+                    f"{method} {path} as {role}: {response.status_code} != {expected}: {response.text[:200]}"
+                )
+            elif expected in (401, 403):
+                assert set(response.json()) >= {"error", "detail"}
+    assert not failures, "\n".join(failures)
+
+
+def test_bad_tokens_are_refused(env: ApiEnv) -> None:
+    for header in ("Bearer nope", "Bearer ", "Basic abc", "token"):
+        r = env.client.get("/api/v1/funds", headers={"Authorization": header})
+        assert r.status_code == 401
+        assert r.json()["error"] == "NotAuthenticated"
+        assert r.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_revoked_and_expired_tokens_are_refused(env: ApiEnv, engine: Engine) -> None:
+    from finance_core.access import service
+
+    admin = env.auth("admin")
+    token = env.client.post("/api/v1/users/spare/tokens", headers=admin).json()["token"]
+    assert (
+        env.client.get("/api/v1/funds", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+    assert env.client.post("/api/v1/users/spare/revoke", headers=admin).json()["revoked"] >= 1
+    assert (
+        env.client.get("/api/v1/funds", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
+    with Session(engine) as s:
+        user = service.get_user(s, "spare")
+        short = service.issue_token(s, user=user, ttl_days=1)
+        s.commit()
+        from datetime import timedelta
+
+        from finance_core.db_types import utcnow
+
+        assert service.authenticate(s, short) is not None
+        assert service.authenticate(s, short, now=utcnow() + timedelta(days=2)) is None
+
+
+def test_tokens_are_stored_hashed(env: ApiEnv, engine: Engine) -> None:
+    from sqlalchemy import text
+
+    with Session(engine) as s:
+        stored = set(s.execute(text("SELECT token_hash FROM api_token")).scalars())
+    assert env.tokens["admin"] not in stored
+    from finance_core.access.service import hash_token
+
+    assert hash_token(env.tokens["admin"]) in stored
+
+
+def test_audit_log_records_writes_with_origin(env: ApiEnv) -> None:
+    r = env.client.post(
+        "/api/v1/funds",
+        headers=env.auth("finance_officer"),
+        json={"code": "PRJ2", "name": "Project two", "kind": "voluntary"},
+    )
+    assert r.status_code == 201
+    log = env.client.get("/api/v1/audit?action=funds.create", headers=env.auth("committee")).json()
+    assert log["total"] == 1
+    event = log["items"][0]
+    assert event["actor"] == "user-finance_officer"
+    assert event["origin"].startswith("api ")
+    assert event["object_id"] == "PRJ2"
