@@ -172,9 +172,8 @@ def demo_load(
     ] = False,
 ) -> None:
     """Load the illustrative demo data set into an empty database."""
-    from finance_core.demo.loader import database_is_empty, load_demo
-
     from finance_core.actor import Actor
+    from finance_core.demo.loader import database_is_empty, load_demo
 
     _models()
     with reasons():

@@ -246,7 +246,7 @@ def import_states(session: Session, *, actor: Actor, content: bytes, filename: s
             history + [membership.Event(t, on, eff) for t, on, eff, _ in new_events]
         )
         if problem:
-            errors[f"row {row.number}, deposited_on"] = problem
+            errors.setdefault(f"row {row.number}, deposited_on", problem)
         plan.append((row, new_events))
     if errors:
         first = next(iter(errors))
