@@ -9,13 +9,12 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
 from sqlmodel import Session
 
 from finance_core.access import service as access
 from finance_core.access.models import Role
 from finance_core.actor import Actor
-from finance_core.db import SQLITE_BEGIN_OPTION
+from finance_core.db import transaction
 from finance_core.errors import NotAuthenticated, PermissionDenied
 
 
@@ -27,16 +26,9 @@ class Audience(StrEnum):
 
 def get_session(request: Request) -> Iterator[Session]:
     """The request's transaction: commit on success, roll back on any error."""
-    engine: Engine = request.app.state.engine
-    if request.method in ("GET", "HEAD"):
-        engine = engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    read_only = request.method in ("GET", "HEAD")
+    with transaction(request.app.state.engine, read_only=read_only) as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from finance_core.canonical import sha256_hex
 
@@ -27,29 +28,31 @@ class HashedPosting:
     budget_line_id: int | None
 
 
-def entry_hash(
-    *,
-    prev_hash: str,
-    value_on: date,
-    recorded_at: datetime,
-    entry_type: str,
-    description: str,
-    source_ref: str | None,
-    actor: str,
-    reverses_seq: int | None,
-    postings: Sequence[HashedPosting],
-) -> str:
+class EntryContent(Protocol):
+    """What of an entry its hash covers (a JournalEntry has all of it)."""
+
+    prev_hash: str
+    value_on: date
+    recorded_at: datetime
+    entry_type: str
+    description: str
+    source_ref: str | None
+    actor: str
+    reverses_seq: int | None
+
+
+def entry_hash(entry: EntryContent, postings: Sequence[HashedPosting]) -> str:
     """SHA-256 hex of the entry's canonical JSON (postings in line order)."""
     return sha256_hex(
         {
-            "prev_hash": prev_hash,
-            "value_on": value_on,
-            "recorded_at": recorded_at,
-            "entry_type": entry_type,
-            "description": description,
-            "source_ref": source_ref,
-            "actor": actor,
-            "reverses_seq": reverses_seq,
+            "prev_hash": entry.prev_hash,
+            "value_on": entry.value_on,
+            "recorded_at": entry.recorded_at,
+            "entry_type": entry.entry_type,
+            "description": entry.description,
+            "source_ref": entry.source_ref,
+            "actor": entry.actor,
+            "reverses_seq": entry.reverses_seq,
             "postings": [
                 [
                     p.line_no,

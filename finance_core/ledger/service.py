@@ -133,8 +133,8 @@ def post_entry(
     ]
     head = _lock_head(session)
     seq = head.seq + 1
-    digest = entry_hash(
-        prev_hash=head.entry_hash,
+    entry = JournalEntry(
+        seq=seq,
         value_on=value_on,
         recorded_at=recorded_at,
         entry_type=entry_type,
@@ -142,8 +142,10 @@ def post_entry(
         source_ref=source_ref,
         actor=actor.name,
         reverses_seq=reverses_seq,
-        postings=hashed,
+        prev_hash=head.entry_hash,
+        entry_hash="",
     )
+    entry.entry_hash = entry_hash(entry, hashed)
     session.execute(
         insert(LedgerPosting),
         [
@@ -161,18 +163,6 @@ def post_entry(
             }
             for h in hashed
         ],
-    )
-    entry = JournalEntry(
-        seq=seq,
-        value_on=value_on,
-        recorded_at=recorded_at,
-        entry_type=entry_type,
-        description=description,
-        source_ref=source_ref,
-        actor=actor.name,
-        reverses_seq=reverses_seq,
-        prev_hash=head.entry_hash,
-        entry_hash=digest,
     )
     session.add(entry)
     session.flush()

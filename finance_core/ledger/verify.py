@@ -139,17 +139,7 @@ def verify_ledger(session: Session, *, max_problems: int = 100) -> VerifyReport:
                     "missing",
                     f"entry {entry.seq} links to an entry that is no longer in the ledger",
                 )
-        recomputed = entry_hash(
-            prev_hash=entry.prev_hash,
-            value_on=entry.value_on,
-            recorded_at=entry.recorded_at,
-            entry_type=entry.entry_type,
-            description=entry.description,
-            source_ref=entry.source_ref,
-            actor=entry.actor,
-            reverses_seq=entry.reverses_seq,
-            postings=lines,
-        )
+        recomputed = entry_hash(entry, lines)
         if recomputed != entry.entry_hash:
             add(entry.seq, "altered", f"entry {entry.seq} does not match its hash")
         per_fund: dict[str, int] = defaultdict(int)
