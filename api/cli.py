@@ -194,7 +194,9 @@ def ledger_verify() -> None:
 
     _models()
     with reasons(), transaction(read_only=True) as session:
-        report = verify_ledger(session)
+        report = verify_ledger(
+            session, progress=lambda n: typer.echo(f"checked {n} entries…", err=True)
+        )
     if report.ok:
         typer.echo(
             f"ledger ok: {report.entries_checked} entries, {report.postings_checked} postings"

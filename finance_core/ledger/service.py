@@ -9,9 +9,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, insert, select
-from sqlmodel import Session, col
+from sqlalchemy.pool import Pool
+from sqlmodel import Session, SQLModel, col
 
 from finance_core.actor import Actor
 from finance_core.audit import service as audit
@@ -26,7 +28,21 @@ from finance_core.ledger.models import (
     LedgerPosting,
 )
 
-_ACCOUNT_CACHE_KEY = "attfin.ledger.accounts"
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    """What posting needs to know of an account: its id and its fund."""
+
+    id: int
+    fund_code: str
+
+
+_POSTINGS = SQLModel.metadata.tables[LedgerPosting.__tablename__]
+_ENTRIES = SQLModel.metadata.tables[JournalEntry.__tablename__]
+
+#: Account references per connection pool (so per database). Accounts are only ever
+#: added, never changed or removed, so a cached reference stays true.
+_ACCOUNT_CACHE: WeakKeyDictionary[Pool, dict[str, AccountRef]] = WeakKeyDictionary()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,29 +56,35 @@ class PostingSpec:
     budget_line_id: int | None = None
 
 
-def _accounts_by_code(session: Session, codes: set[str]) -> dict[str, LedgerAccount]:
-    """Accounts for ``codes`` (accounts are never changed, so a per-session cache is safe)."""
-    cache: dict[str, LedgerAccount] = session.info.setdefault(_ACCOUNT_CACHE_KEY, {})
+def _accounts_by_code(session: Session, codes: set[str]) -> dict[str, AccountRef]:
+    """References of the accounts named in ``codes`` (unknown codes are left out)."""
+    cache = _ACCOUNT_CACHE.setdefault(session.get_bind().engine.pool, {})
     missing = codes - cache.keys()
     if missing:
-        for account in session.execute(
-            select(LedgerAccount).where(col(LedgerAccount.code).in_(missing))
-        ).scalars():
-            cache[account.code] = account
+        rows = session.execute(
+            select(
+                col(LedgerAccount.code), col(LedgerAccount.id), col(LedgerAccount.fund_code)
+            ).where(col(LedgerAccount.code).in_(missing))
+        )
+        for code, account_id, fund_code in rows:
+            cache[code] = AccountRef(int(account_id), str(fund_code))
     return {code: cache[code] for code in codes if code in cache}
 
 
-def _lock_head(session: Session) -> LedgerChainHead:
-    """The chain head, locked until commit (FOR UPDATE; SQLite holds its write lock)."""
-    head: LedgerChainHead | None = session.execute(
-        select(LedgerChainHead).where(col(LedgerChainHead.id) == 1).with_for_update()
-    ).scalar_one_or_none()
+def _lock_head(session: Session) -> tuple[int, str]:
+    """The chain head (seq, entry hash), locked until commit (FOR UPDATE on PostgreSQL;
+    a SQLite write transaction already holds the database's write lock)."""
+    head = session.execute(
+        select(col(LedgerChainHead.seq), col(LedgerChainHead.entry_hash))
+        .where(col(LedgerChainHead.id) == 1)
+        .with_for_update()
+    ).first()
     if head is None:
         raise RuleViolation("the ledger has no chain head: run `attfin db upgrade`")
-    return head
+    return int(head[0]), str(head[1])
 
 
-def validate_postings(postings: Sequence[PostingSpec], accounts: dict[str, LedgerAccount]) -> None:
+def validate_postings(postings: Sequence[PostingSpec], accounts: dict[str, AccountRef]) -> None:
     """Raise ValidationFailed unless the postings form a valid balanced entry."""
     errors: dict[str, str] = {}
     if len(postings) < 2:
@@ -131,8 +153,8 @@ def post_entry(
         )
         for i, p in enumerate(postings, start=1)
     ]
-    head = _lock_head(session)
-    seq = head.seq + 1
+    head_seq, head_hash = _lock_head(session)
+    seq = head_seq + 1
     entry = JournalEntry(
         seq=seq,
         value_on=value_on,
@@ -142,12 +164,15 @@ def post_entry(
         source_ref=source_ref,
         actor=actor.name,
         reverses_seq=reverses_seq,
-        prev_hash=head.entry_hash,
+        prev_hash=head_hash,
         entry_hash="",
     )
     entry.entry_hash = entry_hash(entry, hashed)
-    session.execute(
-        insert(LedgerPosting),
+    # Core statements (not the ORM unit of work): postings first, then the entry row,
+    # whose insertion seals the entry and moves the chain head (database triggers).
+    connection = session.connection()
+    connection.execute(
+        insert(_POSTINGS),
         [
             {
                 "entry_seq": seq,
@@ -164,10 +189,9 @@ def post_entry(
             for h in hashed
         ],
     )
-    session.add(entry)
-    session.flush()
-    # The database moved the head (trigger); keep the ORM's copy in step.
-    session.expire(head)
+    connection.execute(
+        insert(_ENTRIES).values(**entry.model_dump(include=set(JournalEntry.model_fields)))
+    )
     return entry
 
 

@@ -10,7 +10,7 @@ order, so memory stays flat on a long ledger."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -83,8 +83,19 @@ def _postings_by_entry(
         )
 
 
-def verify_ledger(session: Session, *, max_problems: int = 100) -> VerifyReport:
-    """Check the whole chain; stop collecting after ``max_problems`` findings."""
+#: How often (in entries) ``verify_ledger`` reports progress.
+PROGRESS_EVERY = 50_000
+
+
+def verify_ledger(
+    session: Session,
+    *,
+    max_problems: int = 100,
+    progress: Callable[[int], None] | None = None,
+) -> VerifyReport:
+    """Check the whole chain; stop collecting after ``max_problems`` findings.
+
+    ``progress`` is called with the number of entries checked every PROGRESS_EVERY."""
     report = VerifyReport()
     codes = {
         int(i): str(c)
@@ -109,6 +120,8 @@ def verify_ledger(session: Session, *, max_problems: int = 100) -> VerifyReport:
     ).scalars()
     for entry in entries:
         report.entries_checked += 1
+        if progress is not None and report.entries_checked % PROGRESS_EVERY == 0:
+            progress(report.entries_checked)
         lines: list[HashedPosting] = []
         while pending is not None and pending[0] <= entry.seq:
             if pending[0] < entry.seq:

@@ -1,0 +1,1 @@
+"""Benchmarks of the ledger (run as modules, e.g. ``python -m tests.bench.balances``)."""

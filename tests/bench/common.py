@@ -1,0 +1,228 @@
+"""Shared set-up for the benchmarks: fresh migrated databases, States, output helpers.
+
+``BenchEnvironment`` hands out fresh databases migrated to head: a file in a temporary
+folder on SQLite, or a database of a private PostgreSQL cluster (``tests.pg.PgCluster``,
+started on first use) on PostgreSQL, migrated as the schema owner and used as the
+application role. Closing the environment (it is a context manager; SIGTERM is turned
+into SystemExit while it is open) disposes the engines, stops the cluster and deletes
+the temporary files, whatever happened."""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import pstats
+import shutil
+import signal
+import string
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlmodel import col
+
+import finance_core.models  # noqa: F401  (registers every table)
+from finance_core.db import create_db_engine
+from finance_core.ledger.models import LedgerAccount
+from finance_core.migrate import upgrade
+from finance_core.states.models import State
+from tests.pg import APP, OWNER, PgCluster
+
+DIALECTS = ("sqlite", "postgresql")
+
+
+def add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--db sqlite|postgresql|both`` option (default both)."""
+    parser.add_argument(
+        "--db",
+        choices=[*DIALECTS, "both"],
+        default="both",
+        help="which database(s) to run on (default: both)",
+    )
+
+
+def selected_dialects(choice: str) -> list[str]:
+    """The dialects named by a ``--db`` value."""
+    return list(DIALECTS) if choice == "both" else [choice]
+
+
+def say(message: str) -> None:
+    """Print one line at once (progress of long phases included)."""
+    print(message, flush=True)
+
+
+@dataclass(frozen=True)
+class BenchDatabase:
+    """A fresh migrated database: ``engine`` connects as the application."""
+
+    dialect: str
+    name: str
+    url: str
+    owner_url: str
+    engine: Engine
+
+
+class BenchEnvironment:
+    """Fresh databases for one benchmark run; see the module docstring."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="attfin-bench-"))
+        self._cluster: PgCluster | None = None
+        self._engines: list[Engine] = []
+        self._previous_sigterm: Any = None
+
+    def __enter__(self) -> BenchEnvironment:
+        self._previous_sigterm = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _pg(self) -> PgCluster:
+        if self._cluster is None:
+            say("postgresql: starting a private cluster ...")
+            self._cluster = PgCluster()
+            self._cluster.start()
+        return self._cluster
+
+    def database(self, dialect: str, name: str) -> BenchDatabase:
+        """A fresh database migrated to head, named ``name``."""
+        if dialect == "sqlite":
+            url = f"sqlite:///{self.root / (name + '.sqlite3')}"
+            upgrade(url=url, app_url=url)
+            owner_url = url
+        elif dialect == "postgresql":
+            cluster = self._pg()
+            cluster.create_database(name)
+            owner_url, url = cluster.url(OWNER, name), cluster.url(APP, name)
+            upgrade(url=owner_url, app_url=url)
+        else:
+            raise ValueError(f"unknown dialect {dialect!r}")
+        engine = self.engine(url)
+        return BenchDatabase(dialect, name, url, owner_url, engine)
+
+    def engine(self, url: str) -> Engine:
+        """An engine configured like the service's, disposed of on close."""
+        engine = create_db_engine(url)
+        self._engines.append(engine)
+        return engine
+
+    def close(self) -> None:
+        """Dispose of the engines, stop the cluster, delete the temporary files."""
+        try:
+            for engine in self._engines:
+                engine.dispose()
+            self._engines.clear()
+        finally:
+            try:
+                if self._cluster is not None:
+                    say("postgresql: stopping the cluster")
+                    self._cluster.stop()
+                    self._cluster = None
+            finally:
+                shutil.rmtree(self.root, ignore_errors=True)
+                if self._previous_sigterm is not None:
+                    signal.signal(signal.SIGTERM, self._previous_sigterm)
+                    self._previous_sigterm = None
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def state_codes(count: int) -> list[str]:
+    """``count`` three-letter codes: AAA, AAB, ..., AAZ, ABA, ..."""
+    letters = string.ascii_uppercase
+    codes = ("".join(t) for t in itertools.product(letters, repeat=3))
+    return list(itertools.islice(codes, count))
+
+
+def insert_states(engine: Engine, codes: Sequence[str]) -> None:
+    """One State per code (unique names), in one transaction."""
+    now = datetime.now(UTC)
+    rows = [
+        {"code": c, "name": f"Bench State {c}", "un_member": True, "created_at": now} for c in codes
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(State), rows)
+
+
+def account_ids(engine: Engine) -> dict[str, int]:
+    """Ledger account ids by code (e.g. ``SEC.receivable``)."""
+    with engine.begin() as conn:
+        rows = conn.execute(select(col(LedgerAccount.code), col(LedgerAccount.id))).all()
+    return {str(code): int(i) for code, i in rows if i is not None}
+
+
+def sqlite_timestamp(value: datetime) -> str:
+    """An aware timestamp as the service stores it on SQLite (naive UTC text)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class Stopwatch:
+    """``with Stopwatch() as sw: ...`` then ``sw.seconds``."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._start = 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self._start
+
+
+def print_profile(profiler: cProfile.Profile, title: str, limit: int = 25) -> None:
+    """The top ``limit`` entries of a profile by cumulative time."""
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.strip_dirs().sort_stats(pstats.SortKey.CUMULATIVE).print_stats(limit)
+    say(f"--- profile: {title} (top {limit} by cumulative time) ---")
+    lines = out.getvalue().splitlines()
+    start = next((i for i, line in enumerate(lines) if "function calls" in line), 0)
+    for line in lines[start:]:
+        if line.strip():
+            say(line.rstrip())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One goal of a run: what was measured against what was wanted."""
+
+    dialect: str
+    what: str
+    measured: str
+    goal: str = ""
+    passed: bool | None = None  # None: a figure without a goal
+
+
+def print_summary(title: str, outcomes: Iterable[Outcome]) -> int:
+    """The summary block; returns how many goals were missed."""
+    outcomes = list(outcomes)
+    say("")
+    say(f"=== summary: {title} ===")
+    missed = 0
+    for o in outcomes:
+        line = f"{o.dialect:<11} {o.what:<30} {o.measured:>10}"
+        if o.passed is not None:
+            missed += not o.passed
+            line += f"   goal {o.goal:<8} {'PASS' if o.passed else 'MISS'}"
+        say(line)
+    if not outcomes:
+        say("(nothing run)")
+    return missed
