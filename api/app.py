@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
-from api import errors
+from api import docs, errors
 from api.deps import Audience, allowed_of
 from api.routes import conferences, funds, ledger, states, system, users
 from finance_core.access.models import Role
@@ -80,8 +80,11 @@ def create_app(engine: Engine | None = None) -> FastAPI:
             "strings in US dollars; dates ISO 8601; timestamps UTC. Authenticate with "
             "`Authorization: Bearer <token>` (`attfin users create`)."
         ),
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine or get_engine()
+    docs.install(app)
     errors.install(app)
     _describe_access()
     for router, prefix in ROUTERS:

@@ -28,7 +28,11 @@ def test_health_and_docs(env: ApiEnv) -> None:
         "database": "ok",
         "demo_data": False,
     }
-    assert env.client.get("/docs").status_code == 200
+    page = env.client.get("/docs")
+    assert page.status_code == 200
+    assert "https://" not in page.text and "http://" not in page.text  # nothing from a CDN
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert env.client.get(f"/static/swagger-ui/{asset}").status_code == 200
     spec = env.client.get("/openapi.json").json()
     assert "/api/v1/ledger/balances" in spec["paths"]
     assert "Who may call" in spec["paths"]["/api/v1/funds"]["post"]["description"]
