@@ -296,12 +296,15 @@ def test_append_only_even_for_the_owner(
         s.rollback()
 
 
+#: Tests of PostgreSQL-only features (TRUNCATE, roles) run on PostgreSQL alone.
+ON_POSTGRESQL = pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+
+
+@ON_POSTGRESQL
 @pytest.mark.parametrize(
     "table", ["ledger_posting", "journal_entry", "ledger_chain_head", "audit_event"]
 )
 def test_truncate_refused_on_postgresql(db: Database, owner_engine: Engine, table: str) -> None:
-    if db.dialect != "postgresql":
-        pytest.skip("TRUNCATE exists on PostgreSQL only (SQLite's DELETE fires the triggers)")
     with owner_engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
         conn.execute(text(f"TRUNCATE {table} CASCADE"))
 
@@ -315,9 +318,8 @@ def test_truncate_refused_on_postgresql(db: Database, owner_engine: Engine, tabl
         "UPDATE audit_event SET actor = 'x'",
     ],
 )
+@ON_POSTGRESQL
 def test_application_role_lacks_the_privilege(db: Database, engine: Engine, statement: str) -> None:
-    if db.dialect != "postgresql":
-        pytest.skip("roles exist on PostgreSQL only")
     with engine.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
         conn.execute(text(statement))
 
