@@ -42,9 +42,8 @@ from tests.bench.common import (
     add_db_argument,
     insert_states,
     print_profile,
-    print_summary,
+    run_on_each_database,
     say,
-    selected_dialects,
     sqlite_timestamp,
     state_codes,
 )
@@ -446,16 +445,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    outcomes: list[Outcome] = []
-    with BenchEnvironment() as env:
-        for dialect in selected_dialects(args.db):
-            outcomes += run_dialect(env, dialect, args)
-    print_summary(
+    return run_on_each_database(
+        args.db,
+        lambda env, dialect: run_dialect(env, dialect, args),
         f"balances as at {AS_AT} by account, State, fund, assessment year; "
         f"{args.states} States x {len(FUNDS)} funds, {args.postings // 4 * 4:,} postings",
-        outcomes,
     )
-    return 0
 
 
 if __name__ == "__main__":

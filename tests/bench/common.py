@@ -19,7 +19,7 @@ import signal
 import string
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -226,3 +226,17 @@ def print_summary(title: str, outcomes: Iterable[Outcome]) -> int:
     if not outcomes:
         say("(nothing run)")
     return missed
+
+
+def run_on_each_database(
+    choice: str,
+    run_dialect: Callable[[BenchEnvironment, str], list[Outcome]],
+    title: str,
+) -> int:
+    """Run ``run_dialect`` on each database named by ``--db``, then print the summary."""
+    outcomes: list[Outcome] = []
+    with BenchEnvironment() as env:
+        for dialect in selected_dialects(choice):
+            outcomes += run_dialect(env, dialect)
+    print_summary(title, outcomes)
+    return 0
