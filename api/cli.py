@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -23,12 +24,14 @@ users_app = typer.Typer(no_args_is_help=True, help="Users and API tokens.")
 states_app = typer.Typer(no_args_is_help=True, help="States and membership.")
 demo_app = typer.Typer(no_args_is_help=True, help="The illustrative demo data set.")
 ledger_app = typer.Typer(no_args_is_help=True, help="The ledger.")
+assess_app = typer.Typer(no_args_is_help=True, help="Assessed contributions.")
 for sub, name in (
     (db_app, "db"),
     (users_app, "users"),
     (states_app, "states"),
     (demo_app, "demo"),
     (ledger_app, "ledger"),
+    (assess_app, "assess"),
 ):
     app.add_typer(sub, name=name)
 
@@ -206,6 +209,60 @@ def ledger_verify() -> None:
         typer.echo(f"{problem.kind}: {problem.message}", err=True)
     first = report.problems[0]
     fail(f"ledger verification failed at entry {first.seq}: {first.message}")
+
+
+class OutputFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+@assess_app.command("preview")
+def assess_preview(
+    input_file: Annotated[
+        Path, typer.Option("--input", help="CSV: code,name,un_rate,ldc,fixed_share.")
+    ],
+    amount: Annotated[str, typer.Option(help="Amount to assess, e.g. 14078652.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    currency: Annotated[str, typer.Option(help="Currency code.")] = "USD",
+    rounding_unit: Annotated[str, typer.Option("--rounding-unit", help="1 or 0.01.")] = "1",
+    ceiling: Annotated[str | None, typer.Option(help="Maximum rate, percent.")] = None,
+    ldc_cap: Annotated[str | None, typer.Option("--ldc-cap", help="LDC maximum, percent.")] = None,
+    floor_rate: Annotated[
+        str | None, typer.Option("--floor-rate", help="Minimum rate, percent.")
+    ] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.CSV,
+) -> None:
+    """Share an amount among the participants of a CSV file; stores nothing."""
+    from pydantic import ValidationError
+
+    from finance_core.assessments import preview as engine
+    from finance_core.assessments.schemas import PreviewRequest
+
+    with reasons():
+        participants = engine.participants_from_csv(input_file.read_text(encoding="utf-8"))
+        try:
+            request = PreviewRequest.model_validate(
+                {
+                    "amount": amount,
+                    "currency": currency,
+                    "rounding_unit": rounding_unit,
+                    "ceiling": ceiling,
+                    "ldc_cap": ldc_cap,
+                    "floor_rate": floor_rate,
+                    "participants": participants,
+                }
+            )
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            fail(f"--{'-'.join(str(p) for p in first['loc'])}: {first['msg']}")
+        result = engine.preview(request)
+        text = (
+            engine.rows_to_csv(result)
+            if output_format is OutputFormat.CSV
+            else result.model_dump_json(indent=2) + "\n"
+        )
+        out.write_text(text, encoding="utf-8")
+    typer.echo(f"{len(result.rows)} participants, total {result.total} {result.currency}: {out}")
 
 
 @app.command("serve")

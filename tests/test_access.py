@@ -94,6 +94,12 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
     ),
     ("POST", "/api/v1/users/{name}/tokens"): (A, "/api/v1/users/spare/tokens", {}, 201),
     ("POST", "/api/v1/users/{name}/revoke"): (A, "/api/v1/users/spare/revoke", {}, 200),
+    ("POST", "/api/v1/assessments/preview"): (
+        ALL,
+        "/api/v1/assessments/preview",
+        {"json": {"amount": "100", "participants": [{"code": "A", "un_rate": "1"}]}},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 

@@ -1,0 +1,1 @@
+"""Assessed contributions: the scale-of-assessment engine, assessment runs and notices."""
