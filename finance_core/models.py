@@ -1,7 +1,9 @@
 """Every table, imported in one place so that ``SQLModel.metadata`` is complete."""
 
 from finance_core.access.models import ApiToken, User
+from finance_core.assessments.models import AssessmentLine, AssessmentRun, MethodologyVersion
 from finance_core.audit.models import AuditEvent
+from finance_core.budgets.models import Budget, BudgetLine, BudgetLineAmount, BudgetVersion
 from finance_core.conferences.models import Conference, Registration
 from finance_core.funds.models import Fund
 from finance_core.ledger.models import (
@@ -16,7 +18,13 @@ from finance_core.system.models import SystemFlag
 
 __all__ = [
     "ApiToken",
+    "AssessmentLine",
+    "AssessmentRun",
     "AuditEvent",
+    "Budget",
+    "BudgetLine",
+    "BudgetLineAmount",
+    "BudgetVersion",
     "ClosedPeriod",
     "Conference",
     "Fund",
@@ -26,6 +34,7 @@ __all__ = [
     "LedgerChainHead",
     "LedgerPosting",
     "MembershipEvent",
+    "MethodologyVersion",
     "Registration",
     "ScaleRate",
     "State",
