@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import docs, errors
 from api.deps import Audience, allowed_of
-from api.routes import assessments, conferences, funds, ledger, states, system, users
+from api.routes import assessments, budgets, conferences, funds, ledger, states, system, users
 from finance_core.access.models import Role
 from finance_core.db import SQLITE_BEGIN_OPTION, get_engine
 from finance_core.system.service import DATASET_FLAG, DEMO
@@ -28,6 +28,7 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (conferences.router, API_PREFIX),
     (ledger.router, API_PREFIX),
     (users.router, API_PREFIX),
+    (budgets.router, API_PREFIX),
     (assessments.router, API_PREFIX),
 )
 

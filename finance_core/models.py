@@ -6,6 +6,7 @@ from finance_core.audit.models import AuditEvent
 from finance_core.budgets.models import Budget, BudgetLine, BudgetLineAmount, BudgetVersion
 from finance_core.conferences.models import Conference, Registration
 from finance_core.funds.models import Fund
+from finance_core.idempotency.models import IdempotencyRecord
 from finance_core.ledger.models import (
     ClosedPeriod,
     JournalEntry,
@@ -28,6 +29,7 @@ __all__ = [
     "ClosedPeriod",
     "Conference",
     "Fund",
+    "IdempotencyRecord",
     "JournalEntry",
     "LdcPeriod",
     "LedgerAccount",

@@ -100,6 +100,75 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         {"json": {"amount": "100", "participants": [{"code": "A", "un_rate": "1"}]}},
         200,
     ),
+    ("GET", "/api/v1/budgets"): (R, "/api/v1/budgets", {}, 200),
+    ("GET", "/api/v1/budgets/{budget_id}"): (R, "/api/v1/budgets/1", {}, 200),
+    ("POST", "/api/v1/budgets"): (
+        FO,
+        "/api/v1/budgets",
+        {
+            "json": {
+                "fund": "SEC",
+                "year": 2025,
+                "decision_symbol": "D",
+                "adopted_on": "2024-08-20",
+                "lines": [{"code": "A", "title": "A", "amount": "5000"}],
+            }
+        },
+        201,
+    ),
+    ("POST", "/api/v1/budgets/{budget_id}/revisions"): (
+        FO,
+        "/api/v1/budgets/1/revisions",
+        {
+            "json": {
+                "decision_symbol": "R",
+                "adopted_on": "2024-02-01",
+                "lines": [{"code": "A", "title": "A", "amount": "120000"}],
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/methodologies"): (R, "/api/v1/methodologies", {}, 200),
+    ("POST", "/api/v1/methodologies"): (
+        FO,
+        "/api/v1/methodologies",
+        {
+            "json": {
+                "fund": "SEC",
+                "effective_from_year": 2030,
+                "decision_symbol": "M",
+                "adopted_on": "2029-08-20",
+                "payers": "states_parties",
+            }
+        },
+        201,
+    ),
+    ("POST", "/api/v1/budgets/{budget_id}/assessments"): (
+        FO,
+        "/api/v1/budgets/1/assessments",
+        {"json": {"run_on": "2024-03-01"}},
+        201,
+    ),
+    ("POST", "/api/v1/budgets/{budget_id}/assessments/supplementary"): (
+        FO,
+        "/api/v1/budgets/1/assessments/supplementary",
+        {"json": {"state_code": "ESP", "run_on": "2024-07-15"}},
+        201,
+    ),
+    ("POST", "/api/v1/budgets/{budget_id}/assessments/csp-reassessment"): (
+        FO,
+        "/api/v1/budgets/2/assessments/csp-reassessment",
+        {"json": {"run_on": "2024-09-01"}},
+        201,
+    ),
+    ("GET", "/api/v1/assessments/runs"): (R, "/api/v1/assessments/runs", {}, 200),
+    ("GET", "/api/v1/assessments/runs/{run_id}"): (R, "/api/v1/assessments/runs/1", {}, 200),
+    ("GET", "/api/v1/assessments/runs/{run_id}/explain"): (
+        R,
+        "/api/v1/assessments/runs/1/explain?state=FRA",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 
@@ -166,9 +235,107 @@ def env(engine: Engine) -> Iterator[ApiEnv]:
         from finance_core.access.service import create_user
 
         create_user(s, actor=setup, name="spare", roles=["committee"])
+        _assessment_setup(s, setup)
         s.commit()
     with api_env(engine) as e:
         yield e
+
+
+def _assessment_setup(s: Session, setup: Actor) -> None:
+    """FRA a Party since 2014, ESP from July 2024; SEC and CSP budgets for 2024 (ids 1
+    and 2); CSP10 in 2024 with FRA registered; the CSP budget assessed (run 1)."""
+    from decimal import Decimal
+
+    from finance_core.assessments import methodology, service
+    from finance_core.assessments.methodology import MethodologyIn
+    from finance_core.budgets.schemas import BudgetIn, LineIn
+    from finance_core.budgets.service import adopt_budget
+    from finance_core.conferences.schemas import ConferenceCreate, RegistrationIn
+    from finance_core.conferences.service import create_conference, register_states
+    from finance_core.states.models import ScaleRate
+    from finance_core.states.schemas import MembershipEventCreate
+    from finance_core.states.service import add_event
+
+    s.add(State(code="ESP", name="Spain", un_member=True))
+    s.flush()
+    for code in ("FRA", "ESP"):
+        s.add(
+            ScaleRate(
+                scale_code="T",
+                first_year=2024,
+                last_year=2024,
+                state_code=code,
+                rate_percent=Decimal(1),
+                kind="un",
+                source="t",
+            )
+        )
+    add_event(
+        s,
+        actor=setup,
+        state_code="FRA",
+        data=MembershipEventCreate(
+            event_type="deposit", event_on=date(2014, 4, 2), instrument="ratification"
+        ),
+    )
+    add_event(
+        s,
+        actor=setup,
+        state_code="ESP",
+        data=MembershipEventCreate(
+            event_type="deposit", event_on=date(2024, 4, 3), instrument="ratification"
+        ),
+    )
+    methodology.adopt(
+        s,
+        actor=setup,
+        data=MethodologyIn(
+            fund="SEC",
+            effective_from_year=2024,
+            decision_symbol="M",
+            adopted_on=date(2023, 8, 1),
+            payers="states_parties",
+            pro_rata="days",
+        ),
+    )
+    methodology.adopt(
+        s,
+        actor=setup,
+        data=MethodologyIn(
+            fund="CSP",
+            effective_from_year=2024,
+            decision_symbol="M",
+            adopted_on=date(2023, 8, 1),
+            payers="parties_and_signatories",
+            reassessment_payers="csp_registered",
+        ),
+    )
+    for fund, amount in (("SEC", "100000"), ("CSP", "10000")):
+        adopt_budget(
+            s,
+            actor=setup,
+            data=BudgetIn(
+                fund=fund,
+                year=2024,
+                decision_symbol="B",
+                adopted_on=date(2023, 8, 1),
+                lines=[LineIn(code="A", title="A", amount=amount)],
+            ),
+        )
+    create_conference(
+        s,
+        actor=setup,
+        data=ConferenceCreate(
+            number=10, venue="Geneva", start_on=date(2024, 8, 19), end_on=date(2024, 8, 23)
+        ),
+    )
+    register_states(
+        s,
+        actor=setup,
+        number=10,
+        registrations=[RegistrationIn(state_code="FRA", capacity="state_party")],
+    )
+    service.assess(s, actor=setup, budget_id=2, run_on=date(2024, 1, 10))
 
 
 def test_role_by_route(env: ApiEnv) -> None:

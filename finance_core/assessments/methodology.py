@@ -111,7 +111,11 @@ def fixed_shares(version: MethodologyVersion) -> dict[str, Decimal]:
 
 def to_out(version: MethodologyVersion) -> MethodologyOut:
     """The API shape of a stored version."""
-    data = version.model_dump(exclude={"fund_code", "fixed_shares", "recorded_at", "recorded_by"})
+    data = {
+        name: getattr(version, name)
+        for name in MethodologyOut.model_fields
+        if name not in ("fund", "fixed_shares")
+    }
     return MethodologyOut(fund=version.fund_code, fixed_shares=fixed_shares(version), **data)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -47,3 +48,60 @@ class PreviewResponse(BaseModel):
     rounding_unit: str
     iterations: int = Field(description="Rounds of fixing caps and floors.")
     rows: list[PreviewRow]
+
+
+class RunIn(BaseModel):
+    """When to run (the value date of the ledger entry and the date of the notices)."""
+
+    run_on: date
+
+
+class SupplementaryIn(RunIn):
+    state_code: str = Field(min_length=3, max_length=3)
+
+
+class RunLineOut(BaseModel):
+    state_code: str
+    un_rate: str | None
+    rate: str = Field(description="Adjusted rate, percent.")
+    limit: str | None
+    pro_rata: str = Field(description="Share of the year assessed (1 = full year).")
+    amount: str = Field(description="Cumulative amount for the budget, US dollars.")
+    posted: str = Field(description="What this run posted, US dollars.")
+
+
+class RunOut(BaseModel):
+    id: int
+    budget_id: int
+    fund: str
+    year: int
+    kind: str
+    run_on: date
+    due_on: date
+    payers_as_at: date
+    scale_code: str
+    amount: str = Field(description="Total assessed after this run, US dollars.")
+    posted: str = Field(description="Total posted by this run, US dollars.")
+    entry_seq: int | None
+    supplementary_state: str | None
+
+
+class RunDetail(RunOut):
+    lines: list[RunLineOut]
+
+
+class ExplanationOut(BaseModel):
+    state_code: str
+    run_id: int
+    kind: str
+    amount_to_assess: str
+    scale_code: str
+    un_rate: str | None
+    ldc: bool
+    rate: str
+    limit: str | None
+    pro_rata: str
+    stored: str
+    recomputed: str
+    posted: str
+    matches: bool

@@ -1,0 +1,74 @@
+"""Claiming an idempotency key in the write's own transaction, and replaying.
+
+The claim is the first thing a write does: it inserts the key's row. A concurrent request
+with the same key then waits on that row (PostgreSQL's unique index; SQLite's write lock)
+until the first commits, and replays its response; after ``wait_seconds`` it gets a
+Conflict instead. A key reused with another request body is a Conflict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from finance_core.errors import Conflict, ValidationFailed
+from finance_core.idempotency.models import IdempotencyRecord
+
+#: How long a request waits for a concurrent request with the same key.
+WAIT_SECONDS = 5
+MAX_KEY_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """The stored response of the first request with this key."""
+
+    status_code: int
+    body: str
+
+
+def claim(
+    session: Session, *, actor: str, route: str, key: str, request_hash: str
+) -> Replay | None:
+    """Claim ``key`` for this request; return the first response if it was used before."""
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise ValidationFailed(
+            "Idempotency-Key must have 1 to 200 characters",
+            fields={"Idempotency-Key": "1 to 200 characters"},
+        )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'"))
+    record = IdempotencyRecord(actor=actor, route=route, key=key, request_hash=request_hash)
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        pass
+    except OperationalError as exc:
+        raise Conflict(
+            "a request with this Idempotency-Key is still running; retry in a moment"
+        ) from exc
+    else:
+        return None
+    existing = session.get(IdempotencyRecord, (actor, route, key), populate_existing=True)
+    assert existing is not None
+    if existing.request_hash != request_hash:
+        raise Conflict("this Idempotency-Key was used with another request body")
+    if existing.status_code == 0:
+        raise Conflict("a request with this Idempotency-Key is still running; retry in a moment")
+    return Replay(existing.status_code, existing.response_body)
+
+
+def complete(
+    session: Session, *, actor: str, route: str, key: str, status_code: int, body: str
+) -> None:
+    """Store the response of the request that claimed ``key`` (same transaction)."""
+    record = session.get(IdempotencyRecord, (actor, route, key))
+    assert record is not None
+    record.status_code = status_code
+    record.response_body = body
+    session.add(record)
+    session.flush()

@@ -1,0 +1,102 @@
+"""Idempotency-Key on writes that move money (here: assessment runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from finance_core.actor import Actor
+from finance_core.conferences.models import Conference
+from finance_core.states.models import State
+from tests.api_helpers import ApiEnv, api_env
+from tests.test_access import _assessment_setup
+
+
+@pytest.fixture
+def env(engine: Engine) -> Iterator[ApiEnv]:
+    setup = Actor(name="setup", origin="test")
+    with Session(engine) as s:
+        s.add(State(code="FRA", name="France", un_member=True))
+        s.add(
+            Conference(
+                number=1,
+                name="CSP1",
+                kind="ordinary",
+                venue="Cancún",
+                start_on=date(2015, 8, 24),
+                end_on=date(2015, 8, 27),
+            )
+        )
+        s.flush()
+        _assessment_setup(s, setup)
+        s.commit()
+    with api_env(engine) as e:
+        yield e
+
+
+def _entries(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT COUNT(*) FROM journal_entry")).scalar_one())
+
+
+def test_replay_returns_the_first_response(env: ApiEnv, engine: Engine) -> None:
+    headers = {**env.auth("finance_officer"), "Idempotency-Key": "run-sec-2024"}
+    first = env.client.post(
+        "/api/v1/budgets/1/assessments", json={"run_on": "2024-03-01"}, headers=headers
+    )
+    assert first.status_code == 201, first.text
+    before = _entries(engine)
+    again = env.client.post(
+        "/api/v1/budgets/1/assessments", json={"run_on": "2024-03-01"}, headers=headers
+    )
+    assert again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert _entries(engine) == before
+    other = env.client.post(
+        "/api/v1/budgets/1/assessments", json={"run_on": "2024-03-02"}, headers=headers
+    )
+    assert other.status_code == 409 and "another request body" in other.json()["detail"]
+    plain = env.client.post(
+        "/api/v1/budgets/1/assessments",
+        json={"run_on": "2024-03-01"},
+        headers=env.auth("finance_officer"),
+    )
+    assert plain.status_code == 409 and "already assessed" in plain.json()["detail"]
+
+
+def test_failed_write_keeps_the_key_free(env: ApiEnv) -> None:
+    headers = {**env.auth("finance_officer"), "Idempotency-Key": "k1"}
+    bad = env.client.post(
+        "/api/v1/budgets/99/assessments", json={"run_on": "2024-03-01"}, headers=headers
+    )
+    assert bad.status_code == 404
+    good = env.client.post(
+        "/api/v1/budgets/1/assessments", json={"run_on": "2024-03-01"}, headers=headers
+    )
+    # the key was rolled back with the failed write, so the same key with another
+    # request body is a new request, not a conflict
+    assert good.status_code == 201
+
+
+def test_concurrent_requests_with_one_key_write_once(env: ApiEnv, engine: Engine) -> None:
+    headers = {**env.auth("finance_officer"), "Idempotency-Key": "same"}
+
+    def send(_: int) -> tuple[int, dict[str, object]]:
+        r = env.client.post(
+            "/api/v1/budgets/1/assessments", json={"run_on": "2024-03-01"}, headers=headers
+        )
+        return r.status_code, r.json()
+
+    before = _entries(engine)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(send, range(4)))
+    assert _entries(engine) == before + 1
+    created = [body for status, body in results if status == 201]
+    assert created and all(body == created[0] for body in created)
+    assert all(status in (201, 409) for status, _ in results)
