@@ -16,7 +16,7 @@ posted, and ``explain`` recomputes a stored figure from the methodology and inpu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -237,8 +237,11 @@ def _store(
     figures: dict[str, _Figure],
     previous: dict[str, AssessmentLine],
     supplementary_state: str | None = None,
+    recorded_at: datetime | None = None,
 ) -> AssessmentRun:
-    """Store the run and its lines (cumulative amounts) and post the differences."""
+    """Store the run and its lines (cumulative amounts) and post the differences.
+
+    ``recorded_at`` defaults to now; only the demo loader back-dates it."""
     budget = basis.budget
     deltas = {
         code: figures[code].amount_minor - (previous[code].amount_minor if code in previous else 0)
@@ -261,6 +264,8 @@ def _store(
         supplementary_state=supplementary_state,
         recorded_by=actor.name,
     )
+    if recorded_at is not None:
+        run.recorded_at = recorded_at
     postings: list[PostingSpec] = []
     receivable = account_code(budget.fund_code, AccountType.RECEIVABLE)
     revenue = account_code(budget.fund_code, AccountType.ASSESSED_REVENUE)
@@ -278,6 +283,7 @@ def _store(
             f"{budget.year} {budget.fund_code} budget ({basis.version.version.decision_symbol})",
             source_ref=basis.version.version.decision_symbol,
             postings=postings,
+            recorded_at=recorded_at,
         )
         run.entry_seq = entry.seq
     session.add(run)
@@ -305,11 +311,19 @@ def _store(
         object_type="budget",
         object_id=f"{budget.fund_code}/{budget.year}",
         detail={"run": run.id, "posted_minor": run.posted_minor, "entry": run.entry_seq},
+        occurred_at=recorded_at,
     )
     return run
 
 
-def assess(session: Session, *, actor: Actor, budget_id: int, run_on: date) -> AssessmentRun:
+def assess(
+    session: Session,
+    *,
+    actor: Actor,
+    budget_id: int,
+    run_on: date,
+    recorded_at: datetime | None = None,
+) -> AssessmentRun:
     """Assess a budget (first run), or post a revision's differences; else 409."""
     budget = budgets.get_budget(session, budget_id)
     basis = basis_for(session, budget, run_on)
@@ -345,6 +359,7 @@ def assess(session: Session, *, actor: Actor, budget_id: int, run_on: date) -> A
         run_on=run_on,
         figures=figures,
         previous=previous,
+        recorded_at=recorded_at,
     )
 
 
@@ -379,8 +394,55 @@ def pro_rata_factor(rule: ProRata, joined_on: date, year: int) -> Fraction:
     return Fraction(max(0, 13 - first_month), 12)
 
 
+def _supplementary_figure(session: Session, basis: Basis, assessed: set[str], code: str) -> _Figure:
+    """A joining State's figure: its share as if it had been assessed with the States
+    already assessed, for the part of the year it is a Party (methodology's pro rata)."""
+    year = basis.budget.year
+    joined = session.execute(
+        select(col(MembershipEvent.effective_on)).where(
+            col(MembershipEvent.state_code) == code,
+            col(MembershipEvent.event_type) == "deposit",
+            col(MembershipEvent.effective_on) > basis.payers_as_at,
+            col(MembershipEvent.effective_on) <= date(year, 12, 31),
+        )
+    ).scalar()
+    if joined is None:
+        raise RuleViolation(
+            f"{code} did not become a State Party during {year} (after {basis.payers_as_at})"
+        )
+    factor = pro_rata_factor(ProRata(basis.methodology.pro_rata), joined, year)
+    if factor == 0:
+        raise RuleViolation(f"under this methodology {code} is assessed from {year + 1}")
+    shares = apportion_basis(session, basis, sorted(assessed | {code})).shares
+    share = next(s for s in shares if s.code == code)
+    units = int(to_decimal(share.exact_units * factor, 0))
+    return _Figure(
+        units * _unit_minor(basis.methodology),
+        share.un_rate,
+        share.rate_decimal(RATE_DECIMALS),
+        share.limit.value if share.limit else None,
+        to_decimal(factor, RATE_DECIMALS),
+    )
+
+
+def _basis_of_run(session: Session, run: AssessmentRun) -> Basis:
+    """The basis a stored run was computed on (its own budget version)."""
+    budget = budgets.get_budget(session, run.budget_id)
+    basis = basis_for(session, budget, run.run_on)
+    version = next(
+        v for v in budgets.versions(session, run.budget_id) if v.version.id == run.budget_version_id
+    )
+    return Basis(budget, version, basis.methodology, basis.scale_code, basis.payers_as_at)
+
+
 def assess_supplementary(
-    session: Session, *, actor: Actor, budget_id: int, state_code: str, run_on: date
+    session: Session,
+    *,
+    actor: Actor,
+    budget_id: int,
+    state_code: str,
+    run_on: date,
+    recorded_at: datetime | None = None,
 ) -> AssessmentRun:
     """Assess a State that became a payer during the budget year; others unchanged."""
     budget = budgets.get_budget(session, budget_id)
@@ -393,41 +455,14 @@ def assess_supplementary(
             f"{code} is already assessed for the {budget.year} {budget.fund_code} budget"
         )
     basis = basis_for(session, budget, run_on)
-    m = basis.methodology
-    if Payers(m.payers) is Payers.CSP_REGISTERED:
+    if Payers(basis.methodology.payers) is Payers.CSP_REGISTERED:
         raise RuleViolation("the CSP budget follows registrations: use a CSP re-assessment")
-    joined = session.execute(
-        select(col(MembershipEvent.effective_on)).where(
-            col(MembershipEvent.state_code) == code,
-            col(MembershipEvent.event_type) == "deposit",
-            col(MembershipEvent.effective_on) > basis.payers_as_at,
-            col(MembershipEvent.effective_on) <= date(budget.year, 12, 31),
-        )
-    ).scalar()
-    if joined is None:
-        raise RuleViolation(
-            f"{code} did not become a State Party during {budget.year} (after {basis.payers_as_at})"
-        )
-    factor = pro_rata_factor(ProRata(m.pro_rata), joined, budget.year)
-    if factor == 0:
-        raise RuleViolation(f"under this methodology {code} is assessed from {budget.year + 1}")
-    # Its share as if it had been assessed with the States already assessed.
-    base = sorted({c for c in previous if previous[c].amount_minor} | {code})
-    share = next(s for s in apportion_basis(session, basis, base).shares if s.code == code)
-    unit = _unit_minor(m)
-    exact_units = share.exact_units * factor
-    units = int(to_decimal(exact_units, 0))
     figures = {
         c: _Figure(line.amount_minor, line.un_rate, line.rate, line.limit, line.pro_rata)
         for c, line in previous.items()
     }
-    figures[code] = _Figure(
-        units * unit,
-        share.un_rate,
-        share.rate_decimal(RATE_DECIMALS),
-        share.limit.value if share.limit else None,
-        to_decimal(factor, RATE_DECIMALS),
-    )
+    assessed = {c for c, line in previous.items() if line.amount_minor}
+    figures[code] = _supplementary_figure(session, basis, assessed, code)
     return _store(
         session,
         actor=actor,
@@ -437,10 +472,18 @@ def assess_supplementary(
         figures=figures,
         previous=previous,
         supplementary_state=code,
+        recorded_at=recorded_at,
     )
 
 
-def reassess_csp(session: Session, *, actor: Actor, budget_id: int, run_on: date) -> AssessmentRun:
+def reassess_csp(
+    session: Session,
+    *,
+    actor: Actor,
+    budget_id: int,
+    run_on: date,
+    recorded_at: datetime | None = None,
+) -> AssessmentRun:
     """Re-apportion a CSP budget on the States registered for that year's CSP."""
     budget = budgets.get_budget(session, budget_id)
     last, previous = _latest_lines(session, budget_id)
@@ -462,6 +505,7 @@ def reassess_csp(session: Session, *, actor: Actor, budget_id: int, run_on: date
         run_on=run_on,
         figures=figures,
         previous=previous,
+        recorded_at=recorded_at,
     )
 
 
@@ -515,15 +559,7 @@ def explain(session: Session, *, run_id: int, state_code: str) -> Explanation:
     line = next((x for x in lines if x.state_code == state_code.upper()), None)
     if line is None:
         raise NotFound(f"{state_code} is not assessed in run {run_id}")
-    budget = budgets.get_budget(session, run.budget_id)
-    basis = basis_for(session, budget, run.run_on)
-    if basis.version.version.id != run.budget_version_id:
-        version = next(
-            v
-            for v in budgets.versions(session, run.budget_id)
-            if v.version.id == run.budget_version_id
-        )
-        basis = Basis(budget, version, basis.methodology, basis.scale_code, basis.payers_as_at)
+    basis = _basis_of_run(session, run)
     code = line.state_code
     joined_in = next(
         (
@@ -536,13 +572,12 @@ def explain(session: Session, *, run_id: int, state_code: str) -> Explanation:
         None,
     )
     if joined_in is not None:
-        # Assessed by a supplementary run: its share among the States assessed then.
-        _, then = get_run(session, joined_in.id)  # type: ignore[arg-type]
-        previous = {x.state_code for x in then if x.amount_minor and x.state_code != code}
-        added = apportion_basis(session, basis, sorted(previous | {code})).shares
-        share = next(s for s in added if s.code == code)
-        units = int(to_decimal(share.exact_units * Fraction(line.pro_rata), 0))
-        recomputed = units * _unit_minor(basis.methodology)
+        # Assessed by a supplementary run: recomputed on that run's basis and States.
+        _, then = get_run(session, joined_in.id or 0)
+        assessed = {x.state_code for x in then if x.amount_minor and x.state_code != code}
+        recomputed = _supplementary_figure(
+            session, _basis_of_run(session, joined_in), assessed, code
+        ).amount_minor
     else:
         rule = Payers(basis.methodology.payers)
         if run.kind == RunKind.CSP_REASSESSMENT or (

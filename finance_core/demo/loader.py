@@ -14,6 +14,7 @@ from finance_core.audit import service as audit
 from finance_core.conferences import service as conferences
 from finance_core.conferences.models import Conference
 from finance_core.demo import dataset
+from finance_core.demo.finance import DemoFinance, load_finance
 from finance_core.errors import Conflict
 from finance_core.ledger.models import JournalEntry
 from finance_core.reference.loader import ReferenceResult, load_reference
@@ -39,6 +40,7 @@ class DemoResult:
     membership_events: int
     conferences: int
     registrations: dict[int, int]
+    finance: DemoFinance
     tokens: dict[str, str]
 
     def summary(self) -> str:
@@ -46,7 +48,8 @@ class DemoResult:
         lines = [
             "loaded the illustrative demo data set: "
             f"{self.reference.states} States, {self.membership_events} membership events, "
-            f"{self.conferences} CSPs, {sum(self.registrations.values())} registrations",
+            f"{self.conferences} CSPs, {sum(self.registrations.values())} registrations, "
+            f"{self.finance.budgets} budgets, {self.finance.runs} assessment runs",
             "demo API tokens (shown once; paste one under Authorize at /docs):",
         ]
         lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]
@@ -100,6 +103,8 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
             registrations=dataset.registrations(conference),
         )
 
+    finance = load_finance(session, actor=actor)
+
     tokens: dict[str, str] = {}
     for name, role in dataset.DEMO_USERS:
         _user, tokens[name] = access.create_user(
@@ -111,6 +116,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         membership_events=len(events),
         conferences=len(dataset.CONFERENCES),
         registrations=registered,
+        finance=finance,
         tokens=tokens,
     )
     audit.record(

@@ -232,9 +232,7 @@ def load_reference(session: Session, *, actor: Actor) -> ReferenceResult:
     session.add_all(new_states)
     session.flush()
 
-    existing_ldc = set(
-        session.execute(select(col(LdcPeriod.state_code), col(LdcPeriod.from_on))).tuples()
-    )
+    existing_ldc = set(session.execute(select(col(LdcPeriod.state_code), col(LdcPeriod.from_on))))
     new_ldc = [
         LdcPeriod(state_code=e.code, from_on=e.listed_on, to_on=None, source=LDC_FILE)
         for e in ldcs
@@ -243,7 +241,7 @@ def load_reference(session: Session, *, actor: Actor) -> ReferenceResult:
     session.add_all(new_ldc)
 
     existing_rates = set(
-        session.execute(select(col(ScaleRate.scale_code), col(ScaleRate.state_code))).tuples()
+        session.execute(select(col(ScaleRate.scale_code), col(ScaleRate.state_code)))
     )
     new_un = [
         ScaleRate(
