@@ -265,6 +265,29 @@ def assess_preview(
     typer.echo(f"{len(result.rows)} participants, total {result.total} {result.currency}: {out}")
 
 
+@assess_app.command("notice")
+def assess_notice(
+    run: Annotated[int, typer.Option("--run", help="Assessment run id.")],
+    state: Annotated[str, typer.Option("--state", help="State code, e.g. FRA.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    lang: Annotated[str, typer.Option("--lang", help="en, fr or es.")] = "en",
+    output_format: Annotated[str, typer.Option("--format", help="pdf, xlsx or html.")] = "pdf",
+) -> None:
+    """Write the assessment notice of a State for a run."""
+    from reports import notices
+    from reports.i18n import Language
+
+    try:
+        language, fmt = Language(lang), notices.NoticeFormat(output_format)
+    except ValueError as exc:
+        fail(str(exc))
+    _models()
+    with reasons(), transaction(read_only=True) as session:
+        notice = notices.notice_for(session, run_id=run, state_code=state)
+        out.write_bytes(notices.render(notice, language, fmt))
+    typer.echo(f"notice {notice.reference} ({language.value}, {fmt.value}): {out}")
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,

@@ -169,6 +169,12 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         {},
         200,
     ),
+    ("GET", "/api/v1/assessments/runs/{run_id}/notices/{state}"): (
+        R,
+        "/api/v1/assessments/runs/1/notices/FRA?format=html&lang=fr",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 

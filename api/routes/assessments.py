@@ -27,6 +27,9 @@ from finance_core.assessments.schemas import (
 )
 from finance_core.budgets.service import get_budget
 from finance_core.money import format_minor
+from reports import notices
+from reports.i18n import Language
+from reports.notices import MEDIA_TYPES, NoticeFormat
 
 router = APIRouter(tags=["assessments"])
 
@@ -206,4 +209,35 @@ def explain(
         recomputed=format_minor(e.recomputed_minor),
         posted=format_minor(e.posted_minor),
         matches=e.matches,
+    )
+
+
+@router.get(
+    "/assessments/runs/{run_id}/notices/{state}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The notice as PDF, xlsx or HTML.",
+            "content": {media: {} for media in MEDIA_TYPES.values()},
+        },
+        **error_responses(401, 403, 404, 422),
+    },
+)
+def get_notice(
+    run_id: int,
+    state: str,
+    session: SessionDep,
+    _actor: ReaderDep,
+    lang: Language = Language.EN,
+    format: NoticeFormat = NoticeFormat.PDF,
+) -> Response:
+    """The assessment notice a State receives for a run, in English, French or Spanish."""
+    notice = notices.notice_for(session, run_id=run_id, state_code=state)
+    body = notices.render(notice, lang, format)
+    filename = f"{notice.filename_stem}-{lang.value}.{format.value}"
+    disposition = "inline" if format is NoticeFormat.HTML else "attachment"
+    return Response(
+        body,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
     )
