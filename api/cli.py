@@ -6,17 +6,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
+from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from finance_core.actor import cli_actor
 from finance_core.db import transaction
 from finance_core.errors import DomainError
 from finance_core.settings import get_settings
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ATT finance service.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -25,6 +29,7 @@ states_app = typer.Typer(no_args_is_help=True, help="States and membership.")
 demo_app = typer.Typer(no_args_is_help=True, help="The illustrative demo data set.")
 ledger_app = typer.Typer(no_args_is_help=True, help="The ledger.")
 assess_app = typer.Typer(no_args_is_help=True, help="Assessed contributions.")
+budgets_app = typer.Typer(no_args_is_help=True, help="Budgets and methodology versions.")
 for sub, name in (
     (db_app, "db"),
     (users_app, "users"),
@@ -32,6 +37,7 @@ for sub, name in (
     (demo_app, "demo"),
     (ledger_app, "ledger"),
     (assess_app, "assess"),
+    (budgets_app, "budgets"),
 ):
     app.add_typer(sub, name=name)
 
@@ -263,6 +269,195 @@ def assess_preview(
         )
         out.write_text(text, encoding="utf-8")
     typer.echo(f"{len(result.rows)} participants, total {result.total} {result.currency}: {out}")
+
+
+def _read_json(path: Path, model: type[ModelT]) -> ModelT:
+    """A JSON file validated as ``model``; a bad file fails with one line naming the field."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{path.name}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}")
+    except OSError as exc:
+        fail(str(exc))
+
+
+@budgets_app.command("adopt")
+def budgets_adopt(
+    file: Annotated[
+        Path,
+        typer.Argument(help="JSON: fund, year, decision_symbol, adopted_on, carried_over, lines."),
+    ],
+) -> None:
+    """Record a budget adopted by the CSP (the same JSON as POST /api/v1/budgets)."""
+    from finance_core.budgets import service
+    from finance_core.budgets.schemas import BudgetIn
+
+    data = _read_json(file, BudgetIn)
+    _models()
+    with reasons(), transaction() as session:
+        budget = service.adopt_budget(session, actor=cli_actor(), data=data)
+        out = service.budget_out(session, budget, data.adopted_on)
+    assert out.in_force is not None
+    typer.echo(
+        f"budget {out.id}: {out.fund} {out.year}, total {out.in_force.total}, "
+        f"to assess {out.in_force.to_assess} USD"
+    )
+
+
+@budgets_app.command("revise")
+def budgets_revise(
+    budget_id: Annotated[int, typer.Argument(help="Budget id.")],
+    file: Annotated[
+        Path, typer.Argument(help="JSON: decision_symbol, adopted_on, carried_over, lines.")
+    ],
+) -> None:
+    """Record a revision of a budget (the same JSON as POST /api/v1/budgets/{id}/revisions)."""
+    from finance_core.budgets import service
+    from finance_core.budgets.schemas import VersionIn
+
+    data = _read_json(file, VersionIn)
+    _models()
+    with reasons(), transaction() as session:
+        version = service.revise_budget(session, actor=cli_actor(), budget_id=budget_id, data=data)
+    typer.echo(f"budget {budget_id}: version {version.version} ({version.decision_symbol})")
+
+
+@budgets_app.command("list")
+def budgets_list(
+    fund: Annotated[str | None, typer.Option(help="Fund code.")] = None,
+    year: Annotated[int | None, typer.Option(help="Financial year.")] = None,
+) -> None:
+    """List budgets with the version in force today."""
+    from finance_core.budgets import service
+    from finance_core.db_types import utctoday
+
+    _models()
+    with reasons(), transaction(read_only=True) as session:
+        for budget in service.list_budgets(session, fund=fund, year=year):
+            out = service.budget_out(session, budget, utctoday())
+            current = out.in_force
+            figures = (
+                f"{current.total}\t{current.to_assess}\tv{current.version}" if current else "-"
+            )
+            typer.echo(f"{out.id}\t{out.fund}\t{out.year}\t{figures}")
+
+
+@budgets_app.command("methodology")
+def budgets_methodology(
+    file: Annotated[Path, typer.Argument(help="JSON, as POST /api/v1/methodologies.")],
+) -> None:
+    """Record a methodology version (how a fund is assessed from a year on)."""
+    from finance_core.assessments import methodology
+    from finance_core.assessments.methodology import MethodologyIn
+
+    data = _read_json(file, MethodologyIn)
+    _models()
+    with reasons(), transaction() as session:
+        version = methodology.adopt(session, actor=cli_actor(), data=data)
+    typer.echo(f"methodology {version.id}: {version.fund_code} from {version.effective_from_year}")
+
+
+def _budget_id(fund: str, year: int) -> int:
+    from finance_core.budgets.service import find_budget
+
+    with reasons(), transaction(read_only=True) as session:
+        budget = find_budget(session, fund_code=fund, year=year)
+    assert budget.id is not None
+    return budget.id
+
+
+Fund = Annotated[str, typer.Option("--fund", help="Fund code, e.g. SEC or CSP.")]
+Year = Annotated[int, typer.Option("--year", help="Financial year.")]
+On = Annotated[str, typer.Option("--on", help="Date of the run (YYYY-MM-DD).")]
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--on: {text!r} is not a date (YYYY-MM-DD)")
+
+
+def _report_run(run_id: int) -> None:
+    from finance_core.assessments import service
+    from finance_core.money import format_minor
+
+    with reasons(), transaction(read_only=True) as session:
+        run, lines = service.get_run(session, run_id)
+    changed = sum(1 for x in lines if x.delta_minor)
+    typer.echo(
+        f"run {run.id} ({run.kind}): {changed} States, posted {format_minor(run.posted_minor)} "
+        f"USD, total {format_minor(run.amount_minor)} USD, due {run.due_on}, entry {run.entry_seq}"
+    )
+
+
+@assess_app.command("run")
+def assess_run(fund: Fund, year: Year, on: On) -> None:
+    """Assess a budget in force, or post a revision's differences (else refused)."""
+    from finance_core.assessments import service
+
+    _models()
+    budget_id = _budget_id(fund, year)
+    with reasons(), transaction() as session:
+        run = service.assess(session, actor=cli_actor(), budget_id=budget_id, run_on=_day(on))
+    _report_run(run.id or 0)
+
+
+@assess_app.command("supplementary")
+def assess_supplementary(
+    fund: Fund,
+    year: Year,
+    on: On,
+    state: Annotated[str, typer.Option("--state", help="The State that joined.")],
+) -> None:
+    """Assess a State that joined during the year; the others stay unchanged."""
+    from finance_core.assessments import service
+
+    _models()
+    budget_id = _budget_id(fund, year)
+    with reasons(), transaction() as session:
+        run = service.assess_supplementary(
+            session, actor=cli_actor(), budget_id=budget_id, state_code=state, run_on=_day(on)
+        )
+    _report_run(run.id or 0)
+
+
+@assess_app.command("reassess-csp")
+def assess_reassess_csp(fund: Fund, year: Year, on: On) -> None:
+    """Re-assess a CSP budget on the States registered for that year's CSP."""
+    from finance_core.assessments import service
+
+    _models()
+    budget_id = _budget_id(fund, year)
+    with reasons(), transaction() as session:
+        run = service.reassess_csp(session, actor=cli_actor(), budget_id=budget_id, run_on=_day(on))
+    _report_run(run.id or 0)
+
+
+@assess_app.command("explain")
+def assess_explain(
+    run: Annotated[int, typer.Option("--run", help="Assessment run id.")],
+    state: Annotated[str, typer.Option("--state", help="State code.")],
+) -> None:
+    """Recompute a State's stored amount from the methodology and inputs."""
+    from finance_core.assessments import service
+    from finance_core.money import format_minor
+
+    _models()
+    with reasons(), transaction(read_only=True) as session:
+        e = service.explain(session, run_id=run, state_code=state)
+    typer.echo(
+        f"{e.state_code} in run {e.run_id} ({e.kind}): {format_minor(e.amount_to_assess_minor)} "
+        f"USD to assess on the {e.scale_code} scale; UN rate {e.un_rate}, LDC {e.ldc}, "
+        f"adjusted rate {e.rate} % ({e.limit or 'proportional'}), pro rata {e.pro_rata}; "
+        f"stored {format_minor(e.stored_minor)}, recomputed {format_minor(e.recomputed_minor)}: "
+        f"{'match' if e.matches else 'MISMATCH'}"
+    )
+    if not e.matches:
+        raise typer.Exit(1)
 
 
 @assess_app.command("notice")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,20 +11,8 @@ from sqlmodel import Session
 from finance_core.access import service as access
 from finance_core.states import service as states
 from finance_core.system.service import is_demo
+from tests.cli_helpers import attfin
 from tests.conftest import Database
-
-
-def attfin(db: Database, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ATTFIN_DATABASE_URL": db.url}
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_users_create_prints_the_token_last(db: Database, engine: Engine) -> None:
