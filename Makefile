@@ -42,6 +42,7 @@ bench: install ## benchmarks: print their figures
 	$(BIN)/python -m tests.bench.posting_throughput
 	$(BIN)/python -m tests.bench.balances
 	$(BIN)/python -m tests.bench.preview_latency
+	$(BIN)/python -m tests.bench.assessment_run
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache
