@@ -30,6 +30,7 @@ from finance_core.db import transaction
 from finance_core.ledger.verify import verify_ledger
 from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate
 from tests.bench.common import (
+    BenchDatabase,
     BenchEnvironment,
     Outcome,
     add_db_argument,
@@ -46,7 +47,7 @@ ACTOR = Actor(name="bench", origin="bench")
 
 def _prepare(
     env: BenchEnvironment, dialect: str, states: int, seed: int
-) -> tuple[object, list[int]]:
+) -> tuple[BenchDatabase, list[int]]:
     db = env.database(dialect, "bench_assessment_run")
     codes = state_codes(states)
     insert_states(db.engine, codes)
