@@ -1,0 +1,50 @@
+"""The ``attfin`` command line. Every command exits non-zero with a one-line reason on
+failure, and never prompts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.assess import assess_app
+from api.cli.budgets import budgets_app
+from api.cli.states import states_app
+from api.cli.system import db_app, demo_app, ledger_app
+from api.cli.users import users_app
+from finance_core.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="ATT finance service.")
+for sub, name in (
+    (db_app, "db"),
+    (users_app, "users"),
+    (states_app, "states"),
+    (demo_app, "demo"),
+    (ledger_app, "ledger"),
+    (assess_app, "assess"),
+    (budgets_app, "budgets"),
+):
+    app.add_typer(sub, name=name)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+) -> None:
+    """Serve the API (never loads demo data)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+def main() -> None:
+    """Entry point of ``attfin``."""
+    app()
