@@ -72,6 +72,7 @@ def test_preview_contract_over_http(client: tuple[TestClient, str]) -> None:
     assert sum(Decimal(row["amount"]) for row in rows) == Decimal("14078652")
     afg = next(row for row in rows if row["code"] == "AFG")
     assert afg["un_rate"] == "0.006" and afg["amount"] == "1056" and afg["capped"] is None
+    assert afg["factor"].startswith("1.2500")  # 97.5 / 78.013, before the LDC caps respread
     assert (
         afg["adjusted_rate"].startswith("0.0075") and len(afg["adjusted_rate"].split(".")[1]) >= 7
     )

@@ -6,7 +6,13 @@ import csv
 import io
 from decimal import Decimal, InvalidOperation
 
-from finance_core.assessments.apportion import ApportionError, Participant, Rules, apportion
+from finance_core.assessments.apportion import (
+    ApportionError,
+    Participant,
+    Rules,
+    apportion,
+    to_decimal,
+)
 from finance_core.assessments.schemas import (
     PreviewParticipant,
     PreviewRequest,
@@ -60,6 +66,7 @@ def preview(request: PreviewRequest) -> PreviewResponse:
                 un_rate=_text(p.un_rate),
                 fixed_share=_text(p.fixed_share),
                 adjusted_rate=str(share.rate_decimal(RATE_DECIMALS)),
+                factor=None if share.factor is None else str(to_decimal(share.factor, 10)),
                 amount=str(share.amount(unit)),
                 capped=share.limit.value if share.limit else None,
                 rounded_up=share.rounded_up,

@@ -37,6 +37,10 @@ class PreviewRow(BaseModel):
     un_rate: str | None
     fixed_share: str | None
     adjusted_rate: str = Field(description="Percent, 10 decimals.")
+    factor: str | None = Field(
+        description="What the UN rate was multiplied by (null when a cap, floor or fixed "
+        "share set the rate)."
+    )
     amount: str = Field(description="With the rounding unit's decimals.")
     capped: str | None = Field(description="null, ldc_cap, ceiling, floor or fixed_share.")
     rounded_up: bool = Field(description="Received one unit of the rounding remainder.")
