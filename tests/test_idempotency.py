@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
-import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import Session
 
-from finance_core.actor import Actor
-from finance_core.conferences.models import Conference
-from finance_core.states.models import State
-from tests.api_helpers import ApiEnv, api_env
-from tests.test_access import _assessment_setup
-
-
-@pytest.fixture
-def env(engine: Engine) -> Iterator[ApiEnv]:
-    setup = Actor(name="setup", origin="test")
-    with Session(engine) as s:
-        s.add(State(code="FRA", name="France", un_member=True))
-        s.add(
-            Conference(
-                number=1,
-                name="CSP1",
-                kind="ordinary",
-                venue="Cancún",
-                start_on=date(2015, 8, 24),
-                end_on=date(2015, 8, 27),
-            )
-        )
-        s.flush()
-        _assessment_setup(s, setup)
-        s.commit()
-    with api_env(engine) as e:
-        yield e
+from tests.api_helpers import ApiEnv
+from tests.test_access import env  # noqa: F401  (fixture: the access test's data)
 
 
 def _entries(engine: Engine) -> int:
@@ -44,7 +15,7 @@ def _entries(engine: Engine) -> int:
         return int(conn.execute(text("SELECT COUNT(*) FROM journal_entry")).scalar_one())
 
 
-def test_replay_returns_the_first_response(env: ApiEnv, engine: Engine) -> None:
+def test_replay_returns_the_first_response(env: ApiEnv, engine: Engine) -> None:  # noqa: F811
     headers = {**env.auth("finance_officer"), "Idempotency-Key": "run-sec-2024"}
     first = env.client.post(
         "/api/v1/budgets/1/assessments", json={"run_on": "2024-03-01"}, headers=headers
@@ -70,7 +41,7 @@ def test_replay_returns_the_first_response(env: ApiEnv, engine: Engine) -> None:
     assert plain.status_code == 409 and "already assessed" in plain.json()["detail"]
 
 
-def test_failed_write_keeps_the_key_free(env: ApiEnv) -> None:
+def test_failed_write_keeps_the_key_free(env: ApiEnv) -> None:  # noqa: F811
     headers = {**env.auth("finance_officer"), "Idempotency-Key": "k1"}
     bad = env.client.post(
         "/api/v1/budgets/99/assessments", json={"run_on": "2024-03-01"}, headers=headers
@@ -84,7 +55,7 @@ def test_failed_write_keeps_the_key_free(env: ApiEnv) -> None:
     assert good.status_code == 201
 
 
-def test_concurrent_requests_with_one_key_write_once(env: ApiEnv, engine: Engine) -> None:
+def test_concurrent_requests_with_one_key_write_once(env: ApiEnv, engine: Engine) -> None:  # noqa: F811
     headers = {**env.auth("finance_officer"), "Idempotency-Key": "same"}
 
     def send(_: int) -> tuple[int, dict[str, object]]:

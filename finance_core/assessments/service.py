@@ -213,6 +213,11 @@ class _Figure:
     limit: str | None
     pro_rata: Decimal
 
+    @classmethod
+    def kept(cls, line: AssessmentLine) -> _Figure:
+        """A stored line carried unchanged into a new run."""
+        return cls(line.amount_minor, line.un_rate, line.rate, line.limit, line.pro_rata)
+
 
 def _figures(result: Apportionment, unit_minor: int) -> dict[str, _Figure]:
     return {
@@ -348,9 +353,7 @@ def assess(
     figures = _figures(apportion_basis(session, basis, base), _unit_minor(basis.methodology))
     for code, line in previous.items():  # supplementary States keep their amounts
         if code not in figures and line.amount_minor and _joined_later(session, budget_id, code):
-            figures[code] = _Figure(
-                line.amount_minor, line.un_rate, line.rate, line.limit, line.pro_rata
-            )
+            figures[code] = _Figure.kept(line)
     return _store(
         session,
         actor=actor,
@@ -457,10 +460,7 @@ def assess_supplementary(
     basis = basis_for(session, budget, run_on)
     if Payers(basis.methodology.payers) is Payers.CSP_REGISTERED:
         raise RuleViolation("the CSP budget follows registrations: use a CSP re-assessment")
-    figures = {
-        c: _Figure(line.amount_minor, line.un_rate, line.rate, line.limit, line.pro_rata)
-        for c, line in previous.items()
-    }
+    figures = {c: _Figure.kept(line) for c, line in previous.items()}
     assessed = {c for c, line in previous.items() if line.amount_minor}
     figures[code] = _supplementary_figure(session, basis, assessed, code)
     return _store(
