@@ -11,7 +11,17 @@ from starlette.concurrency import run_in_threadpool
 
 from api import docs, errors
 from api.deps import Audience, allowed_of
-from api.routes import assessments, budgets, conferences, funds, ledger, states, system, users
+from api.routes import (
+    assessments,
+    budgets,
+    conferences,
+    funds,
+    ledger,
+    payments,
+    states,
+    system,
+    users,
+)
 from finance_core.access.models import Role
 from finance_core.db import SQLITE_BEGIN_OPTION, get_engine
 from finance_core.system.service import DATASET_FLAG, DEMO
@@ -30,6 +40,7 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (users.router, API_PREFIX),
     (budgets.router, API_PREFIX),
     (assessments.router, API_PREFIX),
+    (payments.router, API_PREFIX),
 )
 
 

@@ -14,10 +14,18 @@ from finance_core.ledger.models import (
     LedgerChainHead,
     LedgerPosting,
 )
+from finance_core.payments.models import (
+    AllocationPolicy,
+    ExchangeRate,
+    Receipt,
+    ReceiptAllocation,
+    ReceiptReversal,
+)
 from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate, State
 from finance_core.system.models import SystemFlag
 
 __all__ = [
+    "AllocationPolicy",
     "ApiToken",
     "AssessmentLine",
     "AssessmentRun",
@@ -28,6 +36,7 @@ __all__ = [
     "BudgetVersion",
     "ClosedPeriod",
     "Conference",
+    "ExchangeRate",
     "Fund",
     "IdempotencyRecord",
     "JournalEntry",
@@ -37,6 +46,9 @@ __all__ = [
     "LedgerPosting",
     "MembershipEvent",
     "MethodologyVersion",
+    "Receipt",
+    "ReceiptAllocation",
+    "ReceiptReversal",
     "Registration",
     "ScaleRate",
     "State",

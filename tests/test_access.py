@@ -175,6 +175,41 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         {},
         200,
     ),
+    ("POST", "/api/v1/receipts"): (
+        FO,
+        "/api/v1/receipts",
+        {
+            "json": {
+                "state_code": "FRA",
+                "value_on": "2024-02-01",
+                "amount": "1000.00",
+                "bank_reference": "REF-1",
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/receipts"): (R, "/api/v1/receipts", {}, 200),
+    ("GET", "/api/v1/receipts/{receipt_id}"): (R, "/api/v1/receipts/1", {}, 200),
+    ("POST", "/api/v1/receipts/{receipt_id}/reversal"): (
+        FO,
+        "/api/v1/receipts/1/reversal",
+        {"json": {"value_on": "2024-02-05", "reason": "Returned by the bank"}},
+        201,
+    ),
+    ("GET", "/api/v1/exchange-rates"): (R, "/api/v1/exchange-rates", {}, 200),
+    ("POST", "/api/v1/exchange-rates"): (
+        FO,
+        "/api/v1/exchange-rates",
+        {
+            "json": {
+                "currency": "CHF",
+                "valid_on": "2024-01-01",
+                "usd_per_unit": "1.1500",
+                "source": "test",
+            }
+        },
+        201,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 

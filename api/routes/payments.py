@@ -1,0 +1,123 @@
+"""Receipts (payments from States), their reversal, and exchange rates."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlmodel import col
+
+from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep
+from api.errors import error_responses
+from api.idempotency import IdempotencyDep
+from api.schemas import Page
+from finance_core.payments import service
+from finance_core.payments.models import ExchangeRate
+from finance_core.payments.schemas import (
+    ExchangeRateIn,
+    ExchangeRateOut,
+    ReceiptIn,
+    ReceiptOut,
+    ReversalIn,
+)
+
+router = APIRouter(tags=["payments"])
+
+_WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
+
+
+@router.post("/receipts", response_model=ReceiptOut, status_code=201, responses=_WRITE_ERRORS)
+def record_receipt(
+    data: ReceiptIn, session: SessionDep, actor: OfficerDep, idem: IdempotencyDep
+) -> Response:
+    """Record a payment from a State and allocate it: oldest debt first across funds (or
+    as earmarked), the rest as the State's credit. Send an ``Idempotency-Key``: a retry
+    then returns the first receipt instead of recording the payment twice."""
+    return idem.run(
+        actor,
+        lambda: service.receipt_out(
+            session, service.record_receipt(session, actor=actor, data=data).id or 0
+        ),
+        status_code=201,
+    )
+
+
+@router.get("/receipts", response_model=Page[ReceiptOut], responses=error_responses(401, 403, 422))
+def list_receipts(
+    session: SessionDep, _actor: ReaderDep, window: PageDep, state: str | None = None
+) -> Page[ReceiptOut]:
+    """Receipts, newest first, optionally of one State."""
+    limit, offset = window
+    ids, total = service.list_receipts(session, state_code=state, limit=limit, offset=offset)
+    return Page(
+        items=[service.receipt_out(session, i) for i in ids],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "/receipts/{receipt_id}",
+    response_model=ReceiptOut,
+    responses=error_responses(401, 403, 404, 422),
+)
+def get_receipt(receipt_id: int, session: SessionDep, _actor: ReaderDep) -> ReceiptOut:
+    """The receipt document: the money, where it went and the rule that placed it."""
+    return service.receipt_out(session, receipt_id)
+
+
+@router.post(
+    "/receipts/{receipt_id}/reversal",
+    response_model=ReceiptOut,
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def reverse_receipt(
+    receipt_id: int, data: ReversalIn, session: SessionDep, actor: OfficerDep, idem: IdempotencyDep
+) -> Response:
+    """Reverse a bounced or mistaken receipt: its entries are reversed; nothing is deleted."""
+
+    def write() -> ReceiptOut:
+        service.reverse_receipt(session, actor=actor, receipt_id=receipt_id, data=data)
+        return service.receipt_out(session, receipt_id)
+
+    return idem.run(actor, write, status_code=201)
+
+
+@router.get(
+    "/exchange-rates",
+    response_model=Page[ExchangeRateOut],
+    responses=error_responses(401, 403, 422),
+)
+def list_rates(
+    session: SessionDep, _actor: ReaderDep, currency: str | None = None
+) -> Page[ExchangeRateOut]:
+    """Exchange rates (US dollars per unit), by currency and date."""
+    query = select(ExchangeRate).order_by(col(ExchangeRate.currency), col(ExchangeRate.valid_on))
+    if currency:
+        query = query.where(col(ExchangeRate.currency) == currency.upper())
+    rows = [
+        ExchangeRateOut(
+            currency=r.currency,
+            valid_on=r.valid_on,
+            usd_per_unit=format(r.usd_per_unit, "f"),
+            source=r.source,
+        )
+        for r in session.execute(query).scalars()
+    ]
+    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+
+
+@router.post(
+    "/exchange-rates", response_model=ExchangeRateOut, status_code=201, responses=_WRITE_ERRORS
+)
+def add_rate(data: ExchangeRateIn, session: SessionDep, actor: OfficerDep) -> ExchangeRateOut:
+    """Record the US dollar value of a currency from a date on."""
+    r = service.add_rate(session, actor=actor, data=data)
+    return ExchangeRateOut(
+        currency=r.currency,
+        valid_on=r.valid_on,
+        usd_per_unit=format(r.usd_per_unit, "f"),
+        source=r.source,
+    )

@@ -1,0 +1,1 @@
+"""Payments from States: receipts, their allocation to what is owed, credits, reversals."""

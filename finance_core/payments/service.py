@@ -1,0 +1,466 @@
+"""Recording receipts: validate, lock the State, find what it owes, allocate by the
+policy in force, post one balanced entry (and a write-off entry if asked), store the
+allocation with its rules. Reversal undoes a receipt by reversing entries.
+
+Two receipts of one State never allocate the same debt twice: the State's row is locked
+(``FOR UPDATE`` on PostgreSQL; SQLite write transactions hold the database lock) before
+its debts are read."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from finance_core.actor import Actor
+from finance_core.assessments.models import AssessmentRun
+from finance_core.audit import service as audit
+from finance_core.budgets.models import Budget
+from finance_core.db_types import utctoday
+from finance_core.errors import Conflict, NotFound, ValidationFailed
+from finance_core.funds.models import Fund
+from finance_core.funds.service import account_code
+from finance_core.ledger.balances import BalanceDim, balances
+from finance_core.ledger.models import AccountType
+from finance_core.ledger.service import PostingSpec, post_entry, reverse_entry
+from finance_core.money import format_minor
+from finance_core.payments import allocation as alloc
+from finance_core.payments.amounts import check_currency, decimals_of, parse_amount
+from finance_core.payments.models import (
+    AllocationPolicy,
+    ExchangeRate,
+    Receipt,
+    ReceiptAllocation,
+    ReceiptReversal,
+)
+from finance_core.payments.schemas import (
+    AllocationOut,
+    ExchangeRateIn,
+    ReceiptIn,
+    ReceiptOut,
+    ReversalIn,
+    ReversalOut,
+)
+from finance_core.states.models import State
+
+
+def policy_on(session: Session, day: date) -> AllocationPolicy:
+    """The allocation policy in force on ``day``."""
+    policy: AllocationPolicy | None = session.execute(
+        select(AllocationPolicy)
+        .where(col(AllocationPolicy.effective_from) <= day)
+        .order_by(col(AllocationPolicy.effective_from).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if policy is None:
+        raise NotFound(f"no allocation policy is in force on {day}")
+    return policy
+
+
+def rate_on(session: Session, currency: str, day: date) -> ExchangeRate:
+    """The exchange rate of ``currency`` in force on ``day``."""
+    rate: ExchangeRate | None = session.execute(
+        select(ExchangeRate)
+        .where(col(ExchangeRate.currency) == currency, col(ExchangeRate.valid_on) <= day)
+        .order_by(col(ExchangeRate.valid_on).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if rate is None:
+        raise ValidationFailed(
+            f"no exchange rate for {currency} on {day}: give usd_amount (the bank's figure) "
+            "or record a rate",
+            fields={"usd_amount": f"required: no {currency} rate on {day}"},
+        )
+    return rate
+
+
+def add_rate(session: Session, *, actor: Actor, data: ExchangeRateIn) -> ExchangeRate:
+    """Record the US dollar value of a currency from a date on."""
+    currency = check_currency(data.currency.upper())
+    try:
+        value = Decimal(data.usd_per_unit)
+    except ArithmeticError:
+        value = Decimal(0)
+    if not value.is_finite() or value <= 0:
+        raise ValidationFailed(
+            "a rate is a positive number", fields={"usd_per_unit": "must be a positive number"}
+        )
+    if session.execute(
+        select(ExchangeRate).where(
+            col(ExchangeRate.currency) == currency, col(ExchangeRate.valid_on) == data.valid_on
+        )
+    ).first():
+        raise Conflict(f"a {currency} rate from {data.valid_on} is already recorded")
+    rate = ExchangeRate(
+        currency=currency, valid_on=data.valid_on, usd_per_unit=value, source=data.source
+    )
+    session.add(rate)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="payments.exchange_rate",
+        object_type="currency",
+        object_id=currency,
+        detail=data.model_dump(mode="json"),
+    )
+    return rate
+
+
+def _lock_state(session: Session, code: str) -> State:
+    state: State | None = session.execute(
+        select(State).where(col(State.code) == code).with_for_update()
+    ).scalar_one_or_none()
+    if state is None:
+        raise ValidationFailed(f"unknown State {code!r}", fields={"state_code": "unknown State"})
+    return state
+
+
+def debts_of(session: Session, state_code: str, as_at: date) -> list[alloc.Debt]:
+    """What a State owes as at ``as_at``: positive receivable balances per fund and year,
+    each with the earliest due date of the assessments behind it."""
+    owed = balances(
+        session,
+        as_at=as_at,
+        by=[BalanceDim.FUND, BalanceDim.ASSESSMENT_YEAR],
+        state=state_code,
+        account_type=AccountType.RECEIVABLE.value,
+    )
+    due = {
+        (str(fund), int(year)): due_on
+        for fund, year, due_on in session.execute(
+            select(col(Budget.fund_code), col(Budget.year), func.min(col(AssessmentRun.due_on)))
+            .join(AssessmentRun, col(AssessmentRun.budget_id) == col(Budget.id))
+            .group_by(col(Budget.fund_code), col(Budget.year))
+        ).all()
+    }
+    return [
+        alloc.Debt(
+            fund=str(b.fund),
+            year=b.assessment_year,
+            due_on=due.get((str(b.fund), b.assessment_year or 0))
+            or date(b.assessment_year or 1, 1, 1),
+            outstanding_minor=b.amount_minor,
+        )
+        for b in owed
+        if b.amount_minor > 0
+    ]
+
+
+def _usd_minor(amount_minor: int, currency: str, rate: Decimal) -> int:
+    """``amount_minor`` of ``currency`` in US cents at ``rate``, rounded half up."""
+    exact = Fraction(amount_minor, 10 ** decimals_of(currency)) * Fraction(rate) * 100
+    return math.floor(exact + Fraction(1, 2))
+
+
+def _validate(session: Session, data: ReceiptIn) -> tuple[str, int, int, bool, Decimal | None]:
+    """(currency, amount_minor, usd_minor, provisional, rate) or ValidationFailed."""
+    fields: dict[str, str] = {}
+    currency = data.currency.strip().upper()
+    try:
+        check_currency(currency)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.detail, fields=exc.fields) from None
+    amount = parse_amount(data.amount, currency)
+    if data.value_on > utctoday():
+        fields["value_on"] = "a payment cannot be dated in the future"
+    if data.earmark_fund is not None and session.get(Fund, data.earmark_fund) is None:
+        fields["earmark_fund"] = f"unknown fund {data.earmark_fund}"
+    if fields:
+        first = next(iter(fields.items()))
+        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields)
+    if data.usd_amount is not None:
+        return (
+            currency,
+            amount,
+            parse_amount(data.usd_amount, "USD", field="usd_amount"),
+            False,
+            None,
+        )
+    if currency == "USD":
+        return currency, amount, amount, False, None
+    rate = Decimal(rate_on(session, currency, data.value_on).usd_per_unit)
+    usd = _usd_minor(amount, currency, rate)
+    if usd <= 0:
+        raise ValidationFailed(
+            "the amount is worth less than one US cent", fields={"amount": "too small"}
+        )
+    return currency, amount, usd, True, rate
+
+
+def record_receipt(
+    session: Session, *, actor: Actor, data: ReceiptIn, recorded_at: datetime | None = None
+) -> Receipt:
+    """Record a payment and allocate it (see the module docstring).
+
+    ``recorded_at`` defaults to now; only the demo loader back-dates it."""
+    currency, amount, usd, provisional, rate = _validate(session, data)
+    state = _lock_state(session, data.state_code.strip().upper())
+    if not data.confirm_duplicate_reference:
+        used = session.execute(
+            select(col(Receipt.id)).where(col(Receipt.bank_reference) == data.bank_reference)
+        ).scalar()
+        if used is not None:
+            raise ValidationFailed(
+                f"bank reference {data.bank_reference!r} is already on receipt {used}; "
+                "set confirm_duplicate_reference to record it anyway",
+                fields={"bank_reference": f"already used by receipt {used}"},
+            )
+    policy = policy_on(session, data.value_on)
+    debts = debts_of(session, state.code, data.value_on)
+    result = alloc.allocate(
+        usd,
+        debts,
+        earmark=alloc.Earmark(data.earmark_fund, data.earmark_year),
+        policy=alloc.Policy(tuple(policy.fund_order.split(",")), policy.honour_earmarks),
+    )
+    write_off = (
+        alloc.shortfall(result, debts, policy.write_off_tolerance_minor)
+        if data.write_off_shortfall
+        else None
+    )
+    if data.write_off_shortfall and write_off is None:
+        raise ValidationFailed(
+            "nothing to write off: the payment leaves no shortfall within the tolerance "
+            f"of {format_minor(policy.write_off_tolerance_minor)} USD",
+            fields={"write_off_shortfall": "no shortfall within the tolerance"},
+        )
+    per_fund: dict[str, int] = defaultdict(int)
+    postings: list[PostingSpec] = []
+    for p in result.placements:
+        per_fund[p.fund] += p.amount_minor
+        postings.append(
+            PostingSpec(
+                account_code(p.fund, AccountType.RECEIVABLE), -p.amount_minor, state.code, p.year
+            )
+        )
+    if result.credit_minor:
+        per_fund[policy.credit_fund] += result.credit_minor
+        postings.append(
+            PostingSpec(
+                account_code(policy.credit_fund, AccountType.STATE_CREDIT),
+                -result.credit_minor,
+                state.code,
+            )
+        )
+    bank = [
+        PostingSpec(account_code(fund, AccountType.BANK), total, state.code)
+        for fund, total in sorted(per_fund.items())
+    ]
+    reference = f"bank {data.bank_reference}"
+    entry = post_entry(
+        session,
+        actor=actor,
+        value_on=data.value_on,
+        entry_type="receipt",
+        description=f"Receipt from {state.name}: {format_minor(amount, decimals_of(currency))} "
+        f"{currency}",
+        source_ref=reference,
+        postings=bank + postings,
+        recorded_at=recorded_at,
+    )
+    receipt = Receipt(
+        state_code=state.code,
+        value_on=data.value_on,
+        currency=currency,
+        amount_minor=amount,
+        usd_minor=usd,
+        usd_provisional=provisional,
+        exchange_rate=rate,
+        bank_reference=data.bank_reference,
+        earmark_fund=data.earmark_fund,
+        earmark_year=data.earmark_year,
+        note=data.note,
+        entry_seq=entry.seq,
+        recorded_by=actor.name,
+    )
+    if recorded_at is not None:
+        receipt.recorded_at = recorded_at
+    if write_off is not None:
+        receivable = account_code(write_off.fund, AccountType.RECEIVABLE)
+        written = post_entry(
+            session,
+            actor=actor,
+            value_on=data.value_on,
+            entry_type="write_off",
+            description=f"Bank charges written off on the receipt from {state.name} "
+            f"({data.bank_reference})",
+            source_ref=reference,
+            recorded_at=recorded_at,
+            postings=[
+                PostingSpec(
+                    account_code(write_off.fund, AccountType.WRITE_OFF),
+                    write_off.amount_minor,
+                    state.code,
+                    write_off.year,
+                ),
+                PostingSpec(receivable, -write_off.amount_minor, state.code, write_off.year),
+            ],
+        )
+        receipt.write_off_entry_seq = written.seq
+    session.add(receipt)
+    session.flush()
+    assert receipt.id is not None
+    lines = list(result.placements)
+    if result.credit_minor:
+        lines.append(
+            alloc.Placement(policy.credit_fund, None, result.credit_minor, alloc.Rule.CREDIT)
+        )
+    if write_off is not None:
+        lines.append(write_off)
+    for i, p in enumerate(lines, start=1):
+        session.add(
+            ReceiptAllocation(
+                receipt_id=receipt.id,
+                line_no=i,
+                fund_code=p.fund,
+                assessment_year=p.year,
+                amount_minor=p.amount_minor,
+                rule=p.rule.value,
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="payments.receipt",
+        object_type="receipt",
+        object_id=str(receipt.id),
+        occurred_at=recorded_at,
+        detail={
+            "state": state.code,
+            "usd_minor": usd,
+            "entry": entry.seq,
+            "credit_minor": result.credit_minor,
+        },
+    )
+    return receipt
+
+
+def reverse_receipt(
+    session: Session,
+    *,
+    actor: Actor,
+    receipt_id: int,
+    data: ReversalIn,
+    recorded_at: datetime | None = None,
+) -> ReceiptReversal:
+    """Undo a bounced or mistaken receipt: reversing entries; nothing is deleted."""
+    receipt = session.get(Receipt, receipt_id)
+    if receipt is None:
+        raise NotFound(f"receipt {receipt_id} does not exist")
+    _lock_state(session, receipt.state_code)
+    if session.get(ReceiptReversal, receipt_id) is not None:
+        raise Conflict(f"receipt {receipt_id} is already reversed")
+    if data.value_on < receipt.value_on:
+        raise ValidationFailed(
+            "a reversal cannot be dated before the receipt",
+            fields={"value_on": f"on or after {receipt.value_on}"},
+        )
+    if data.value_on > utctoday():
+        raise ValidationFailed(
+            "a reversal cannot be dated in the future", fields={"value_on": "in the future"}
+        )
+    if receipt.write_off_entry_seq is not None:
+        reverse_entry(
+            session,
+            actor=actor,
+            seq=receipt.write_off_entry_seq,
+            value_on=data.value_on,
+            reason=data.reason,
+        )
+    entry = reverse_entry(
+        session, actor=actor, seq=receipt.entry_seq, value_on=data.value_on, reason=data.reason
+    )
+    reversal = ReceiptReversal(
+        receipt_id=receipt_id,
+        value_on=data.value_on,
+        reason=data.reason,
+        entry_seq=entry.seq,
+        recorded_by=actor.name,
+    )
+    if recorded_at is not None:
+        reversal.recorded_at = recorded_at
+    session.add(reversal)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="payments.reversal",
+        object_type="receipt",
+        object_id=str(receipt_id),
+        detail=data.model_dump(mode="json"),
+        occurred_at=recorded_at,
+    )
+    return reversal
+
+
+def receipt_out(session: Session, receipt_id: int) -> ReceiptOut:
+    """The receipt document: the money, its allocation with the rules, any reversal."""
+    receipt = session.get(Receipt, receipt_id)
+    if receipt is None:
+        raise NotFound(f"receipt {receipt_id} does not exist")
+    state = session.get(State, receipt.state_code)
+    lines = session.execute(
+        select(ReceiptAllocation)
+        .where(col(ReceiptAllocation.receipt_id) == receipt_id)
+        .order_by(col(ReceiptAllocation.line_no))
+    ).scalars()
+    reversal = session.get(ReceiptReversal, receipt_id)
+    return ReceiptOut(
+        id=receipt_id,
+        state_code=receipt.state_code,
+        state_name=state.name if state else "",
+        value_on=receipt.value_on,
+        amount=format_minor(receipt.amount_minor, decimals_of(receipt.currency)),
+        currency=receipt.currency,
+        usd_amount=format_minor(receipt.usd_minor),
+        usd_provisional=receipt.usd_provisional,
+        exchange_rate=None if receipt.exchange_rate is None else format(receipt.exchange_rate, "f"),
+        bank_reference=receipt.bank_reference,
+        earmark_fund=receipt.earmark_fund,
+        earmark_year=receipt.earmark_year,
+        note=receipt.note,
+        entry_seq=receipt.entry_seq,
+        write_off_entry_seq=receipt.write_off_entry_seq,
+        recorded_at=receipt.recorded_at,
+        recorded_by=receipt.recorded_by,
+        allocations=[
+            AllocationOut(
+                fund=x.fund_code,
+                assessment_year=x.assessment_year,
+                amount=format_minor(x.amount_minor),
+                rule=x.rule,
+            )
+            for x in lines
+        ],
+        reversal=None
+        if reversal is None
+        else ReversalOut(
+            value_on=reversal.value_on,
+            reason=reversal.reason,
+            entry_seq=reversal.entry_seq,
+            recorded_by=reversal.recorded_by,
+        ),
+    )
+
+
+def list_receipts(
+    session: Session, *, state_code: str | None, limit: int, offset: int
+) -> tuple[list[int], int]:
+    """Receipt ids, newest first, and how many match."""
+    query = select(col(Receipt.id))
+    if state_code:
+        query = query.where(col(Receipt.state_code) == state_code.upper())
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    ids = session.execute(
+        query.order_by(col(Receipt.value_on).desc(), col(Receipt.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).scalars()
+    return [int(i) for i in ids], int(total)
