@@ -73,3 +73,80 @@ def test_bad_files_fail_with_one_line(db: Database, tmp_path: Path) -> None:
     )
     missing = attfin(db, "assess", "run", "--fund", "SEC", "--year", "2031", "--on", "2031-01-01")
     assert missing.returncode == 1 and "no 2031 budget" in missing.stderr
+
+
+def test_receipts_from_the_command_line(db: Database, world: Session, tmp_path: Path) -> None:  # noqa: F811
+    budget = tmp_path / "budget.json"
+    budget.write_text(
+        json.dumps(
+            {
+                "fund": "SEC",
+                "year": 2024,
+                "decision_symbol": "D",
+                "adopted_on": "2023-08-25",
+                "lines": [{"code": "A1", "title": "Staff", "amount": "100000"}],
+            }
+        )
+    )
+    assert attfin(db, "budgets", "adopt", str(budget)).returncode == 0
+    assert (
+        attfin(
+            db, "assess", "run", "--fund", "SEC", "--year", "2024", "--on", "2024-01-10"
+        ).returncode
+        == 0
+    )
+    assert (
+        attfin(
+            db,
+            "rates",
+            "add",
+            "--currency",
+            "CHF",
+            "--from",
+            "2024-01-01",
+            "--usd-per-unit",
+            "1.10",
+            "--source",
+            "test",
+        ).returncode
+        == 0
+    )
+    paid = attfin(
+        db,
+        "receipts",
+        "record",
+        "--state",
+        "FRA",
+        "--on",
+        "2024-03-01",
+        "--amount",
+        "20000.00",
+        "--currency",
+        "CHF",
+        "--reference",
+        "BANK-1",
+    )
+    assert paid.returncode == 0, paid.stderr
+    assert "= 22000.00 USD (provisional)" in paid.stdout
+    assert "oldest_first  SEC  2024        20000.00 USD" in paid.stdout
+    assert "credit        SEC  -            2000.00 USD" in paid.stdout
+    again = attfin(
+        db,
+        "receipts",
+        "record",
+        "--state",
+        "FRA",
+        "--on",
+        "2024-03-01",
+        "--amount",
+        "1e3",
+        "--reference",
+        "BANK-2",
+    )
+    assert again.returncode == 1 and "amount" in again.stderr
+    reversed_ = attfin(
+        db, "receipts", "reverse", "1", "--on", "2024-03-05", "--reason", "Returned by the bank"
+    )
+    assert reversed_.returncode == 0 and "REVERSED: Returned by the bank" in reversed_.stdout
+    listed = attfin(db, "receipts", "list", "--state", "FRA")
+    assert "BANK-1 reversed" in listed.stdout

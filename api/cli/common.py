@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import typer
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from finance_core.errors import DomainError
@@ -31,6 +31,9 @@ def reasons() -> Iterator[None]:
         yield
     except DomainError as exc:
         fail(exc.detail + (f" ({next(iter(exc.fields.items()))})" if exc.fields else ""))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"{'.'.join(str(p) for p in first['loc']) or 'input'}: {first['msg']}")
     except SQLAlchemyError as exc:
         fail(f"database: {getattr(exc, 'orig', None) or exc}")
     except OSError as exc:

@@ -9,6 +9,7 @@ import typer
 
 from api.cli.assess import assess_app
 from api.cli.budgets import budgets_app
+from api.cli.receipts import rates_app, receipts_app
 from api.cli.states import states_app
 from api.cli.system import db_app, demo_app, ledger_app
 from api.cli.users import users_app
@@ -23,6 +24,8 @@ for sub, name in (
     (ledger_app, "ledger"),
     (assess_app, "assess"),
     (budgets_app, "budgets"),
+    (receipts_app, "receipts"),
+    (rates_app, "rates"),
 ):
     app.add_typer(sub, name=name)
 
