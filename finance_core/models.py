@@ -16,10 +16,13 @@ from finance_core.ledger.models import (
 )
 from finance_core.payments.models import (
     AllocationPolicy,
+    CreditUse,
+    CreditUseLine,
     ExchangeRate,
     Receipt,
     ReceiptAllocation,
     ReceiptReversal,
+    UsdConfirmation,
 )
 from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate, State
 from finance_core.system.models import SystemFlag
@@ -36,6 +39,8 @@ __all__ = [
     "BudgetVersion",
     "ClosedPeriod",
     "Conference",
+    "CreditUse",
+    "CreditUseLine",
     "ExchangeRate",
     "Fund",
     "IdempotencyRecord",
@@ -53,5 +58,6 @@ __all__ = [
     "ScaleRate",
     "State",
     "SystemFlag",
+    "UsdConfirmation",
     "User",
 ]

@@ -192,7 +192,7 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
     ("GET", "/api/v1/receipts/{receipt_id}"): (R, "/api/v1/receipts/1", {}, 200),
     ("POST", "/api/v1/receipts/{receipt_id}/reversal"): (
         FO,
-        "/api/v1/receipts/1/reversal",
+        "/api/v1/receipts/2/reversal",
         {"json": {"value_on": "2024-02-05", "reason": "Returned by the bank"}},
         201,
     ),
@@ -202,10 +202,36 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         "/api/v1/exchange-rates",
         {
             "json": {
-                "currency": "CHF",
+                "currency": "EUR",
                 "valid_on": "2024-01-01",
                 "usd_per_unit": "1.1500",
                 "source": "test",
+            }
+        },
+        201,
+    ),
+    ("POST", "/api/v1/receipts/{receipt_id}/usd-confirmation"): (
+        FO,
+        "/api/v1/receipts/1/usd-confirmation",
+        {"json": {"usd_amount": "1140.00", "value_on": "2024-02-10"}},
+        201,
+    ),
+    ("GET", "/api/v1/states/{code}/credit"): (R, "/api/v1/states/FRA/credit", {}, 200),
+    ("POST", "/api/v1/states/{code}/credit/applications"): (
+        FO,
+        "/api/v1/states/FRA/credit/applications",
+        {"json": {"value_on": "2024-02-11", "amount": "1.00"}},
+        201,
+    ),
+    ("POST", "/api/v1/states/{code}/credit/refunds"): (
+        FO,
+        "/api/v1/states/FRA/credit/refunds",
+        {
+            "json": {
+                "value_on": "2024-02-12",
+                "amount": "1.00",
+                "bank_reference": "RF",
+                "reason": "Overpaid",
             }
         },
         201,
@@ -377,6 +403,42 @@ def _assessment_setup(s: Session, setup: Actor) -> None:
         registrations=[RegistrationIn(state_code="FRA", capacity="state_party")],
     )
     service.assess(s, actor=setup, budget_id=2, run_on=date(2024, 1, 10))
+    # Receipt 1: CHF at a provisional rate, earmarked for a year FRA owes nothing in, so
+    # all of it is FRA's credit; a policy from 2015 keeps credits until asked for.
+    from finance_core.payments.models import AllocationPolicy
+    from finance_core.payments.schemas import ExchangeRateIn, ReceiptIn
+    from finance_core.payments.service import add_rate, record_receipt
+
+    s.add(
+        AllocationPolicy(
+            effective_from=date(2015, 1, 1),
+            fund_order="SEC,CSP",
+            honour_earmarks=True,
+            credit_fund="SEC",
+            write_off_tolerance_minor=5000,
+            apply_credit_on_assessment=False,
+            reference="test: credits on request",
+        )
+    )
+    add_rate(
+        s,
+        actor=setup,
+        data=ExchangeRateIn(
+            currency="CHF", valid_on=date(2024, 1, 1), usd_per_unit="1.15", source="t"
+        ),
+    )
+    record_receipt(
+        s,
+        actor=setup,
+        data=ReceiptIn(
+            state_code="FRA",
+            value_on=date(2024, 1, 20),
+            amount="1000.00",
+            currency="CHF",
+            bank_reference="CHF-1",
+            earmark_year=2030,
+        ),
+    )
 
 
 def test_role_by_route(env: ApiEnv) -> None:

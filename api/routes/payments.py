@@ -11,14 +11,21 @@ from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep
 from api.errors import error_responses
 from api.idempotency import IdempotencyDep
 from api.schemas import Page
-from finance_core.payments import service
+from finance_core.errors import RuleViolation
+from finance_core.payments import credits, service
+from finance_core.payments.allocation import Earmark
+from finance_core.payments.amounts import parse_amount
 from finance_core.payments.models import ExchangeRate
 from finance_core.payments.schemas import (
+    CreditApplyIn,
+    CreditOut,
     ExchangeRateIn,
     ExchangeRateOut,
     ReceiptIn,
     ReceiptOut,
+    RefundIn,
     ReversalIn,
+    UsdConfirmationIn,
 )
 
 router = APIRouter(tags=["payments"])
@@ -121,3 +128,97 @@ def add_rate(data: ExchangeRateIn, session: SessionDep, actor: OfficerDep) -> Ex
         usd_per_unit=format(r.usd_per_unit, "f"),
         source=r.source,
     )
+
+
+@router.post(
+    "/receipts/{receipt_id}/usd-confirmation",
+    response_model=ReceiptOut,
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def confirm_usd(
+    receipt_id: int,
+    data: UsdConfirmationIn,
+    session: SessionDep,
+    actor: OfficerDep,
+    idem: IdempotencyDep,
+) -> Response:
+    """Record the bank's US dollar figure for a receipt recorded at a provisional rate;
+    the difference posts to exchange gain/loss."""
+
+    def write() -> ReceiptOut:
+        credits.confirm_usd(
+            session,
+            actor=actor,
+            receipt_id=receipt_id,
+            usd_amount=data.usd_amount,
+            value_on=data.value_on,
+        )
+        return service.receipt_out(session, receipt_id)
+
+    return idem.run(actor, write, status_code=201)
+
+
+@router.get(
+    "/states/{code}/credit", response_model=CreditOut, responses=error_responses(401, 403, 404, 422)
+)
+def get_credit(code: str, session: SessionDep, _actor: ReaderDep) -> CreditOut:
+    """A State's credit and how earlier credit was applied or refunded."""
+    return credits.credit_out(session, code)
+
+
+@router.post(
+    "/states/{code}/credit/applications",
+    response_model=CreditOut,
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def apply_credit(
+    code: str, data: CreditApplyIn, session: SessionDep, actor: OfficerDep, idem: IdempotencyDep
+) -> Response:
+    """Apply a State's credit (all, or ``amount``) to what it owes, oldest first or as
+    earmarked. Credit is also applied by default as soon as new assessments post."""
+
+    def write() -> CreditOut:
+        amount = None if data.amount is None else parse_amount(data.amount, "USD")
+        used = credits.apply_credit(
+            session,
+            actor=actor,
+            state_code=code,
+            value_on=data.value_on,
+            amount_minor=amount,
+            earmark=Earmark(data.earmark_fund, data.earmark_year),
+        )
+        if used is None:
+            raise RuleViolation(
+                f"{code.upper()} has no credit, or owes nothing, on {data.value_on}"
+            )
+        return credits.credit_out(session, code)
+
+    return idem.run(actor, write, status_code=201)
+
+
+@router.post(
+    "/states/{code}/credit/refunds",
+    response_model=CreditOut,
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+def refund_credit(
+    code: str, data: RefundIn, session: SessionDep, actor: OfficerDep, idem: IdempotencyDep
+) -> Response:
+    """Send (part of) a State's credit back to it."""
+
+    def write() -> CreditOut:
+        credits.refund_credit(
+            session,
+            actor=actor,
+            state_code=code,
+            value_on=data.value_on,
+            amount=data.amount,
+            bank_reference=data.bank_reference,
+            reason=data.reason,
+        )
+        return credits.credit_out(session, code)
+
+    return idem.run(actor, write, status_code=201)

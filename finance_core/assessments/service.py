@@ -51,6 +51,7 @@ from finance_core.errors import Conflict, NotFound, RuleViolation, ValidationFai
 from finance_core.funds.service import account_code
 from finance_core.ledger.models import AccountType
 from finance_core.ledger.service import PostingSpec, post_entry
+from finance_core.payments.credits import apply_credits_after_assessment
 from finance_core.states import service as states
 from finance_core.states.membership import Status
 from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate
@@ -317,6 +318,10 @@ def _store(
         object_id=f"{budget.fund_code}/{budget.year}",
         detail={"run": run.id, "posted_minor": run.posted_minor, "entry": run.entry_seq},
         occurred_at=recorded_at,
+    )
+    raised = [code for code, delta in deltas.items() if delta > 0]
+    apply_credits_after_assessment(
+        session, actor=actor, state_codes=raised, value_on=run_on, recorded_at=recorded_at
     )
     return run
 

@@ -58,6 +58,10 @@ class ReceiptOut(BaseModel):
     currency: str
     usd_amount: str
     usd_provisional: bool
+    usd_confirmed: str | None = Field(
+        description="The bank's US dollar figure, once confirmed (the difference posted to "
+        "exchange gain/loss)."
+    )
     exchange_rate: str | None
     bank_reference: str
     earmark_fund: str | None
@@ -88,3 +92,39 @@ class ExchangeRateOut(BaseModel):
     valid_on: date
     usd_per_unit: str
     source: str
+
+
+class CreditApplyIn(BaseModel):
+    value_on: date
+    amount: str | None = Field(default=None, description="US dollars; default: all credit.")
+    earmark_fund: str | None = None
+    earmark_year: int | None = None
+
+
+class RefundIn(BaseModel):
+    value_on: date
+    amount: str = Field(description="US dollars.")
+    bank_reference: str = Field(min_length=1, max_length=120)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class UsdConfirmationIn(BaseModel):
+    usd_amount: str = Field(description="US dollars the bank credited.")
+    value_on: date
+
+
+class CreditUseOut(BaseModel):
+    id: int
+    kind: str = Field(description="applied or refund.")
+    value_on: date
+    amount: str
+    bank_reference: str | None
+    reason: str | None
+    entry_seq: int
+    allocations: list[AllocationOut]
+
+
+class CreditOut(BaseModel):
+    state_code: str
+    credit: str = Field(description="US dollars the Secretariat holds for the State.")
+    uses: list[CreditUseOut]

@@ -37,6 +37,7 @@ from finance_core.payments.models import (
     Receipt,
     ReceiptAllocation,
     ReceiptReversal,
+    UsdConfirmation,
 )
 from finance_core.payments.schemas import (
     AllocationOut,
@@ -112,7 +113,7 @@ def add_rate(session: Session, *, actor: Actor, data: ExchangeRateIn) -> Exchang
     return rate
 
 
-def _lock_state(session: Session, code: str) -> State:
+def lock_state(session: Session, code: str) -> State:
     state: State | None = session.execute(
         select(State).where(col(State.code) == code).with_for_update()
     ).scalar_one_or_none()
@@ -200,7 +201,7 @@ def record_receipt(
 
     ``recorded_at`` defaults to now; only the demo loader back-dates it."""
     currency, amount, usd, provisional, rate = _validate(session, data)
-    state = _lock_state(session, data.state_code.strip().upper())
+    state = lock_state(session, data.state_code.strip().upper())
     if not data.confirm_duplicate_reference:
         used = session.execute(
             select(col(Receipt.id)).where(col(Receipt.bank_reference) == data.bank_reference)
@@ -354,7 +355,7 @@ def reverse_receipt(
     receipt = session.get(Receipt, receipt_id)
     if receipt is None:
         raise NotFound(f"receipt {receipt_id} does not exist")
-    _lock_state(session, receipt.state_code)
+    lock_state(session, receipt.state_code)
     if session.get(ReceiptReversal, receipt_id) is not None:
         raise Conflict(f"receipt {receipt_id} is already reversed")
     if data.value_on < receipt.value_on:
@@ -412,6 +413,7 @@ def receipt_out(session: Session, receipt_id: int) -> ReceiptOut:
         .order_by(col(ReceiptAllocation.line_no))
     ).scalars()
     reversal = session.get(ReceiptReversal, receipt_id)
+    confirmed = session.get(UsdConfirmation, receipt_id)
     return ReceiptOut(
         id=receipt_id,
         state_code=receipt.state_code,
@@ -421,6 +423,7 @@ def receipt_out(session: Session, receipt_id: int) -> ReceiptOut:
         currency=receipt.currency,
         usd_amount=format_minor(receipt.usd_minor),
         usd_provisional=receipt.usd_provisional,
+        usd_confirmed=None if confirmed is None else format_minor(confirmed.usd_minor),
         exchange_rate=None if receipt.exchange_rate is None else format(receipt.exchange_rate, "f"),
         bank_reference=receipt.bank_reference,
         earmark_fund=receipt.earmark_fund,
