@@ -3,108 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from sqlmodel import Session
 
 from finance_core.actor import Actor
 from finance_core.assessments import methodology, service
-from finance_core.assessments.methodology import MethodologyIn
-from finance_core.assessments.models import Payers, ProRata, RunKind
+from finance_core.assessments.models import ProRata, RunKind
 from finance_core.budgets import service as budgets
-from finance_core.budgets.schemas import BudgetIn, LineIn, VersionIn
+from finance_core.budgets.schemas import LineIn, VersionIn
 from finance_core.conferences.models import Capacity
 from finance_core.conferences.schemas import ConferenceCreate, RegistrationIn
 from finance_core.conferences.service import create_conference, register_states
 from finance_core.errors import Conflict, RuleViolation
 from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.verify import verify_ledger
-from finance_core.states.models import ScaleRate, State
+from finance_core.states.models import State
 from finance_core.states.schemas import MembershipEventCreate
 from finance_core.states.service import add_event
-
-RATES = {"FRA": "2", "DEU": "3", "ITA": "5", "ESP": "10", "USA": "10", "GHA": "5"}
-
-
-@pytest.fixture
-def world(session: Session, officer: Actor) -> Session:
-    """Six States on a test scale for 2024; FRA, DEU, ITA Parties since 2014, USA a
-    Signatory, ESP a Party from 2 July 2024, GHA nothing."""
-    for code, rate in RATES.items():
-        session.add(State(code=code, name=f"State {code}", un_member=True))
-        session.flush()
-        session.add(
-            ScaleRate(
-                scale_code="TEST 2024",
-                first_year=2024,
-                last_year=2024,
-                state_code=code,
-                rate_percent=Decimal(rate),
-                kind="un",
-                source="test",
-            )
-        )
-    session.flush()
-    for code in ("FRA", "DEU", "ITA"):
-        add_event(
-            session,
-            actor=officer,
-            state_code=code,
-            data=MembershipEventCreate(
-                event_type="deposit", event_on=date(2014, 4, 2), instrument="ratification"
-            ),
-        )
-    add_event(
-        session,
-        actor=officer,
-        state_code="USA",
-        data=MembershipEventCreate(event_type="signature", event_on=date(2013, 9, 25)),
-    )
-    add_event(
-        session,
-        actor=officer,
-        state_code="ESP",
-        data=MembershipEventCreate(
-            event_type="deposit", event_on=date(2024, 4, 3), instrument="accession"
-        ),
-    )
-    for fund, payers, again in (
-        ("SEC", Payers.STATES_PARTIES, None),
-        ("CSP", Payers.PARTIES_AND_SIGNATORIES, Payers.CSP_REGISTERED),
-    ):
-        methodology.adopt(
-            session,
-            actor=officer,
-            data=MethodologyIn(
-                fund=fund,
-                effective_from_year=2024,
-                decision_symbol="ATT/CSP9/TEST",
-                adopted_on=date(2023, 8, 25),
-                payers=payers,
-                reassessment_payers=again,
-                pro_rata=ProRata.DAYS,
-            ),
-        )
-    session.commit()
-    return session
-
-
-def _budget(session: Session, officer: Actor, fund: str, amount: str, carried: str = "0") -> int:
-    budget = budgets.adopt_budget(
-        session,
-        actor=officer,
-        data=BudgetIn(
-            fund=fund,
-            year=2024,
-            decision_symbol=f"ATT/CSP9/{fund}",
-            adopted_on=date(2023, 8, 25),
-            carried_over=carried,
-            lines=[LineIn(code="A1", title="Activity", amount=amount)],
-        ),
-    )
-    assert budget.id is not None
-    return budget.id
+from tests.fixtures_finance import budget_of
 
 
 def _receivable(session: Session, fund: str) -> dict[str, int]:
@@ -128,7 +45,7 @@ def _explained(session: Session, run_id: int) -> None:
 def test_initial_then_revision_posts_only_the_differences(world: Session, officer: Actor) -> None:
     """100,000 among FRA 2, DEU 3, ITA 5 → 20,000 / 30,000 / 50,000. The budget is revised
     to 120,000: the revision posts +4,000 / +6,000 / +10,000."""
-    budget_id = _budget(world, officer, "SEC", "100000")
+    budget_id = budget_of(world, officer, "SEC", "100000")
     run = service.assess(world, actor=officer, budget_id=budget_id, run_on=date(2024, 1, 10))
     world.commit()
     assert run.kind == RunKind.INITIAL and run.due_on == date(2024, 1, 1)
@@ -167,7 +84,7 @@ def test_supplementary_assessment_for_a_state_joining_during_the_year(
     """ESP deposits on 3 April 2024, a Party from 2 July. Among FRA 2, DEU 3, ITA 5 and
     ESP 10 it would pay 10/20 of 100,000 = 50,000 for a full year; by days, 183 of 366
     days: 25,000. FRA, DEU and ITA keep 20,000 / 30,000 / 50,000."""
-    budget_id = _budget(world, officer, "SEC", "100000")
+    budget_id = budget_of(world, officer, "SEC", "100000")
     service.assess(world, actor=officer, budget_id=budget_id, run_on=date(2024, 1, 10))
     run = service.assess_supplementary(
         world, actor=officer, budget_id=budget_id, state_code="ESP", run_on=date(2024, 7, 15)
@@ -197,7 +114,7 @@ def test_csp_reassessment_on_the_registered_states(world: Session, officer: Acto
     1 January: FRA 2, DEU 3, ITA 5, USA 10 → 1,000 / 1,500 / 2,500 / 5,000. FRA, DEU and
     GHA (an observer, 5) register for the CSP: 2,000 / 3,000 / 5,000; the re-assessment
     posts +1,000, +1,500, +5,000 (GHA), −2,500 (ITA), −5,000 (USA), summing to zero."""
-    budget_id = _budget(world, officer, "CSP", "10000")
+    budget_id = budget_of(world, officer, "CSP", "10000")
     service.assess(world, actor=officer, budget_id=budget_id, run_on=date(2024, 1, 10))
     assert _receivable(world, "CSP") == {
         "FRA": 100_000,
@@ -241,7 +158,7 @@ def test_csp_reassessment_on_the_registered_states(world: Session, officer: Acto
 
 def test_carried_over_funds_reduce_the_amount_to_assess(world: Session, officer: Actor) -> None:
     """The 2018 figures: budget 975,927, 270,370 carried over, 705,557 assessed."""
-    budget_id = _budget(world, officer, "SEC", "975927", carried="270370")
+    budget_id = budget_of(world, officer, "SEC", "975927", carried="270370")
     run = service.assess(world, actor=officer, budget_id=budget_id, run_on=date(2024, 1, 10))
     assert run.amount_minor == 70_555_700
     assert sum(_receivable(world, "SEC").values()) == 70_555_700
@@ -260,7 +177,7 @@ def test_missing_rates_and_methodology_are_clear_errors(world: Session, officer:
             event_type="deposit", event_on=date(2017, 12, 29), instrument="accession"
         ),
     )
-    budget_id = _budget(world, officer, "SEC", "100000")
+    budget_id = budget_of(world, officer, "SEC", "100000")
     with pytest.raises(RuleViolation, match="no rate on the TEST 2024 scale for PSE"):
         service.assess(world, actor=officer, budget_id=budget_id, run_on=date(2024, 1, 10))
     world.rollback()

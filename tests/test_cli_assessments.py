@@ -9,10 +9,9 @@ from sqlmodel import Session
 
 from tests.cli_helpers import attfin
 from tests.conftest import Database
-from tests.test_assessment_runs import world  # noqa: F401  (fixture)
 
 
-def test_budget_run_revise_explain(db: Database, world: Session, tmp_path: Path) -> None:  # noqa: F811
+def test_budget_run_revise_explain(db: Database, world: Session, tmp_path: Path) -> None:
     budget = tmp_path / "budget.json"
     budget.write_text(
         json.dumps(
@@ -75,7 +74,7 @@ def test_bad_files_fail_with_one_line(db: Database, tmp_path: Path) -> None:
     assert missing.returncode == 1 and "no 2031 budget" in missing.stderr
 
 
-def test_receipts_from_the_command_line(db: Database, world: Session, tmp_path: Path) -> None:  # noqa: F811
+def test_receipts_from_the_command_line(db: Database, world: Session, tmp_path: Path) -> None:
     budget = tmp_path / "budget.json"
     budget.write_text(
         json.dumps(

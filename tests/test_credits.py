@@ -18,8 +18,7 @@ from finance_core.ledger.verify import verify_ledger
 from finance_core.payments import credits, service
 from finance_core.payments.allocation import Earmark
 from finance_core.payments.schemas import ExchangeRateIn
-from tests.test_assessment_runs import world  # noqa: F401  (fixture)
-from tests.test_payments import _owed, _pay, assessed  # noqa: F401  (fixture)
+from tests.fixtures_finance import owed, pay
 
 
 def _funds_balance(session: Session) -> None:
@@ -28,10 +27,10 @@ def _funds_balance(session: Session) -> None:
     assert verify_ledger(session).ok
 
 
-def test_credit_pays_the_next_assessment_by_default(assessed: Session, officer: Actor) -> None:  # noqa: F811
+def test_credit_pays_the_next_assessment_by_default(assessed: Session, officer: Actor) -> None:
     """FRA pays 25,000 and keeps 4,000 of credit. The SEC budget is revised from 100,000
     to 120,000: FRA's share rises by 4,000, which its credit pays at once."""
-    _pay(assessed, officer, amount="25000.00")
+    pay(assessed, officer, amount="25000.00")
     assert credits.credit_of(assessed, "FRA") == 400_000
     budget = budgets.find_budget(assessed, fund_code="SEC", year=2024)
     budgets.revise_budget(
@@ -47,7 +46,7 @@ def test_credit_pays_the_next_assessment_by_default(assessed: Session, officer: 
     assessments.assess(assessed, actor=officer, budget_id=budget.id or 0, run_on=date(2024, 4, 2))
     assessed.commit()
     assert credits.credit_of(assessed, "FRA") == 0
-    assert _owed(assessed, "FRA") == {}
+    assert owed(assessed, "FRA") == {}
     ((use, lines),) = credits.credit_uses(assessed, "FRA")
     assert (use.kind, use.amount_minor, lines[0].fund_code, lines[0].rule) == (
         "applied",
@@ -64,14 +63,14 @@ def test_credit_applied_on_request_across_funds_then_refunded(
     """USA (a Signatory) owes CSP 5,000. It pays 6,000 earmarked for the Secretariat,
     where it owes nothing: all 6,000 is credit (held in SEC). Applied on request, 5,000
     moves to the CSP fund through due-to/due-from; 1,000 is then refunded."""
-    _pay(assessed, officer, state_code="USA", amount="6000.00", earmark_fund="SEC")
+    pay(assessed, officer, state_code="USA", amount="6000.00", earmark_fund="SEC")
     assert credits.credit_of(assessed, "USA") == 600_000
     use = credits.apply_credit(
         assessed, actor=officer, state_code="USA", value_on=date(2024, 3, 10)
     )
     assessed.commit()
     assert use is not None and use.amount_minor == 500_000
-    assert _owed(assessed, "USA") == {}
+    assert owed(assessed, "USA") == {}
     due = {
         (b.fund, b.account_type): b.amount_minor
         for b in balances(
@@ -111,12 +110,12 @@ def test_credit_applied_on_request_across_funds_then_refunded(
     _funds_balance(assessed)
 
 
-def test_earmarked_credit_use_and_nothing_to_apply(assessed: Session, officer: Actor) -> None:  # noqa: F811
+def test_earmarked_credit_use_and_nothing_to_apply(assessed: Session, officer: Actor) -> None:
     assert (
         credits.apply_credit(assessed, actor=officer, state_code="DEU", value_on=date(2024, 3, 1))
         is None
     )
-    _pay(assessed, officer, state_code="DEU", amount="5000.00", earmark_fund="CSP")
+    pay(assessed, officer, state_code="DEU", amount="5000.00", earmark_fund="CSP")
     use = credits.apply_credit(
         assessed,
         actor=officer,
@@ -125,10 +124,10 @@ def test_earmarked_credit_use_and_nothing_to_apply(assessed: Session, officer: A
         earmark=Earmark(fund="SEC"),
     )
     assert use is not None and use.amount_minor == 350_000
-    assert _owed(assessed, "DEU") == {("SEC", 2024): 2_650_000}
+    assert owed(assessed, "DEU") == {("SEC", 2024): 2_650_000}
 
 
-def test_bank_figure_confirms_a_provisional_receipt(assessed: Session, officer: Actor) -> None:  # noqa: F811
+def test_bank_figure_confirms_a_provisional_receipt(assessed: Session, officer: Actor) -> None:
     """CHF 10,000 recorded at 1.10 (USD 11,000); the bank credits USD 10,950: a loss of
     USD 50 on exchange."""
     service.add_rate(
@@ -138,7 +137,7 @@ def test_bank_figure_confirms_a_provisional_receipt(assessed: Session, officer: 
             currency="CHF", valid_on=date(2024, 1, 1), usd_per_unit="1.10", source="test"
         ),
     )
-    receipt_id = _pay(assessed, officer, state_code="ITA", amount="10000.00", currency="CHF")
+    receipt_id = pay(assessed, officer, state_code="ITA", amount="10000.00", currency="CHF")
     confirmation = credits.confirm_usd(
         assessed,
         actor=officer,
@@ -159,7 +158,7 @@ def test_bank_figure_confirms_a_provisional_receipt(assessed: Session, officer: 
             value_on=date(2024, 3, 4),
         )
     assessed.rollback()
-    usd = _pay(assessed, officer, state_code="ITA", amount="10.00", bank_reference="U1")
+    usd = pay(assessed, officer, state_code="ITA", amount="10.00", bank_reference="U1")
     with pytest.raises(RuleViolation):
         credits.confirm_usd(
             assessed, actor=officer, receipt_id=usd, usd_amount="10.00", value_on=date(2024, 3, 4)

@@ -19,7 +19,7 @@ from finance_core.errors import NotFound
 from reports import notices
 from reports.i18n import Language
 from tests.conftest import Database
-from tests.test_assessment_runs import _budget, world  # noqa: F401  (fixture)
+from tests.fixtures_finance import budget_of
 
 TITLES = {
     Language.EN: "Notice of assessed contribution",
@@ -46,8 +46,8 @@ def _needs_pango() -> None:
 
 
 @pytest.fixture
-def run_id(world: Session, officer: Actor) -> int:  # noqa: F811
-    budget_id = _budget(world, officer, "SEC", "100000")
+def run_id(world: Session, officer: Actor) -> int:
+    budget_id = budget_of(world, officer, "SEC", "100000")
     run = service.assess(world, actor=officer, budget_id=budget_id, run_on=date(2024, 1, 10))
     world.commit()
     assert run.id is not None
@@ -55,7 +55,7 @@ def run_id(world: Session, officer: Actor) -> int:  # noqa: F811
 
 
 @pytest.mark.parametrize("language", list(Language))
-def test_notice_in_each_language(world: Session, run_id: int, language: Language) -> None:  # noqa: F811
+def test_notice_in_each_language(world: Session, run_id: int, language: Language) -> None:
     _needs_pango()
     notice = notices.notice_for(world, run_id=run_id, state_code="FRA")
     assert (notice.amount_minor, notice.delta_minor) == (2_000_000, 2_000_000)
@@ -71,12 +71,12 @@ def test_notice_in_each_language(world: Session, run_id: int, language: Language
     assert 20000 in {c.value for row in book.active.iter_rows() for c in row}
 
 
-def test_notice_of_an_unassessed_state(world: Session, run_id: int) -> None:  # noqa: F811
+def test_notice_of_an_unassessed_state(world: Session, run_id: int) -> None:
     with pytest.raises(NotFound):
         notices.notice_for(world, run_id=run_id, state_code="USA")
 
 
-def test_cli_writes_a_notice(db: Database, world: Session, run_id: int, tmp_path: Path) -> None:  # noqa: F811
+def test_cli_writes_a_notice(db: Database, world: Session, run_id: int, tmp_path: Path) -> None:
     _needs_pango()
     out = tmp_path / "notice.pdf"
     env = {**os.environ, "ATTFIN_DATABASE_URL": db.url}

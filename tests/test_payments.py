@@ -9,80 +9,36 @@ from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
 from finance_core.actor import Actor
-from finance_core.assessments import service as assessments
 from finance_core.db_types import utctoday
 from finance_core.errors import Conflict, RuleViolation, ValidationFailed
-from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.service import close_period
 from finance_core.ledger.verify import verify_ledger
 from finance_core.payments import service
 from finance_core.payments.models import Receipt
 from finance_core.payments.schemas import ExchangeRateIn, ReceiptIn, ReversalIn
-from tests.test_assessment_runs import _budget, world  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def assessed(world: Session, officer: Actor) -> Session:  # noqa: F811
-    """SEC 2024 (100,000: FRA 20,000, DEU 30,000, ITA 50,000) and CSP 2024 (10,000: FRA
-    1,000, DEU 1,500, ITA 2,500, USA 5,000), both due on 1 January 2024."""
-    for fund, amount in (("SEC", "100000"), ("CSP", "10000")):
-        budget_id = _budget(world, officer, fund, amount)
-        assessments.assess(world, actor=officer, budget_id=budget_id, run_on=date(2024, 1, 10))
-    world.commit()
-    return world
-
-
-def _pay(session: Session, officer: Actor, **kw: object) -> int:
-    data = {
-        "state_code": "FRA",
-        "value_on": date(2024, 3, 1),
-        "amount": "1000.00",
-        "bank_reference": f"REF-{kw.get('amount')}-{kw.get('state_code')}-{kw.get('value_on')}",
-    }
-    data.update(kw)
-    receipt = service.record_receipt(session, actor=officer, data=ReceiptIn.model_validate(data))
-    session.commit()
-    return receipt.id or 0
-
-
-def _owed(session: Session, state: str) -> dict[tuple[str, int], int]:
-    rows = balances(
-        session,
-        as_at=date(2099, 1, 1),
-        by=[BalanceDim.FUND, BalanceDim.ASSESSMENT_YEAR],
-        state=state,
-        account_type="receivable",
-    )
-    return {(str(b.fund), int(b.assessment_year or 0)): b.amount_minor for b in rows}
-
-
-def _credit(session: Session, state: str) -> int:
-    rows = balances(
-        session, as_at=date(2099, 1, 1), by=[], state=state, account_type="state_credit"
-    )
-    return -sum(b.amount_minor for b in rows)
+from tests.fixtures_finance import credit_held, owed, pay
 
 
 def test_oldest_first_across_funds_and_credit(assessed: Session, officer: Actor) -> None:
     """FRA owes SEC 20,000 and CSP 1,000, both due on 1 January; it pays 25,000: SEC first
     (the policy's fund order), then CSP, and 4,000 stays as its credit."""
-    receipt_id = _pay(assessed, officer, amount="25000.00")
+    receipt_id = pay(assessed, officer, amount="25000.00")
     doc = service.receipt_out(assessed, receipt_id)
     assert [(a.fund, a.assessment_year, a.amount, a.rule) for a in doc.allocations] == [
         ("SEC", 2024, "20000.00", "oldest_first"),
         ("CSP", 2024, "1000.00", "oldest_first"),
         ("SEC", None, "4000.00", "credit"),
     ]
-    assert _owed(assessed, "FRA") == {}
-    assert _credit(assessed, "FRA") == 400_000
+    assert owed(assessed, "FRA") == {}
+    assert credit_held(assessed, "FRA") == 400_000
     assert verify_ledger(assessed).ok
 
 
 def test_earmark_partial_payment(assessed: Session, officer: Actor) -> None:
-    receipt_id = _pay(assessed, officer, state_code="DEU", amount="500.00", earmark_fund="CSP")
+    receipt_id = pay(assessed, officer, state_code="DEU", amount="500.00", earmark_fund="CSP")
     doc = service.receipt_out(assessed, receipt_id)
     assert [(a.fund, a.amount, a.rule) for a in doc.allocations] == [("CSP", "500.00", "earmark")]
-    assert _owed(assessed, "DEU") == {("SEC", 2024): 3_000_000, ("CSP", 2024): 100_000}
+    assert owed(assessed, "DEU") == {("SEC", 2024): 3_000_000, ("CSP", 2024): 100_000}
 
 
 def test_foreign_currency_provisional_usd(assessed: Session, officer: Actor) -> None:
@@ -94,7 +50,7 @@ def test_foreign_currency_provisional_usd(assessed: Session, officer: Actor) -> 
             currency="CHF", valid_on=date(2024, 1, 1), usd_per_unit="1.10", source="test"
         ),
     )
-    receipt_id = _pay(assessed, officer, state_code="ITA", amount="10000.00", currency="CHF")
+    receipt_id = pay(assessed, officer, state_code="ITA", amount="10000.00", currency="CHF")
     doc = service.receipt_out(assessed, receipt_id)
     assert (doc.amount, doc.currency, doc.usd_amount, doc.usd_provisional) == (
         "10000.00",
@@ -102,15 +58,15 @@ def test_foreign_currency_provisional_usd(assessed: Session, officer: Actor) -> 
         "11000.00",
         True,
     )
-    assert _owed(assessed, "ITA") == {("SEC", 2024): 3_900_000, ("CSP", 2024): 250_000}
-    bank = _pay(
+    assert owed(assessed, "ITA") == {("SEC", 2024): 3_900_000, ("CSP", 2024): 250_000}
+    bank = pay(
         assessed, officer, state_code="ITA", amount="1000.00", currency="EUR", usd_amount="1085.40"
     )
     assert service.receipt_out(assessed, bank).usd_amount == "1085.40"
 
 
 def test_reversal_unwinds_allocations_and_credit(assessed: Session, officer: Actor) -> None:
-    receipt_id = _pay(assessed, officer, amount="25000.00")
+    receipt_id = pay(assessed, officer, amount="25000.00")
     service.reverse_receipt(
         assessed,
         actor=officer,
@@ -118,8 +74,8 @@ def test_reversal_unwinds_allocations_and_credit(assessed: Session, officer: Act
         data=ReversalIn(value_on=date(2024, 3, 5), reason="Returned by the bank"),
     )
     assessed.commit()
-    assert _owed(assessed, "FRA") == {("SEC", 2024): 2_000_000, ("CSP", 2024): 100_000}
-    assert _credit(assessed, "FRA") == 0
+    assert owed(assessed, "FRA") == {("SEC", 2024): 2_000_000, ("CSP", 2024): 100_000}
+    assert credit_held(assessed, "FRA") == 0
     doc = service.receipt_out(assessed, receipt_id)
     assert doc.reversal is not None and doc.reversal.reason == "Returned by the bank"
     with pytest.raises(Conflict, match="already reversed"):
@@ -134,12 +90,12 @@ def test_reversal_unwinds_allocations_and_credit(assessed: Session, officer: Act
 
 def test_bank_charges_written_off(assessed: Session, officer: Actor) -> None:
     """DEU owes 30,000 + 1,500; the bank delivers 31,480.00: 20.00 short, written off."""
-    receipt_id = _pay(
+    receipt_id = pay(
         assessed, officer, state_code="DEU", amount="31480.00", write_off_shortfall=True
     )
     doc = service.receipt_out(assessed, receipt_id)
     assert doc.allocations[-1].rule == "write_off" and doc.allocations[-1].amount == "20.00"
-    assert _owed(assessed, "DEU") == {}
+    assert owed(assessed, "DEU") == {}
     service.reverse_receipt(
         assessed,
         actor=officer,
@@ -147,9 +103,9 @@ def test_bank_charges_written_off(assessed: Session, officer: Actor) -> None:
         data=ReversalIn(value_on=date(2024, 3, 5), reason="Bounced"),
     )
     assessed.commit()
-    assert _owed(assessed, "DEU") == {("SEC", 2024): 3_000_000, ("CSP", 2024): 150_000}
+    assert owed(assessed, "DEU") == {("SEC", 2024): 3_000_000, ("CSP", 2024): 150_000}
     with pytest.raises(ValidationFailed, match="nothing to write off"):
-        _pay(assessed, officer, state_code="DEU", amount="100.00", write_off_shortfall=True)
+        pay(assessed, officer, state_code="DEU", amount="100.00", write_off_shortfall=True)
 
 
 def _count(session: Session) -> tuple[int, int]:
@@ -183,19 +139,19 @@ def test_bad_input_is_refused_and_writes_nothing(
 ) -> None:
     before = _count(assessed)
     with pytest.raises(ValidationFailed) as info:
-        _pay(assessed, officer, **change)
+        pay(assessed, officer, **change)
     assert field in info.value.fields, info.value.fields
     assessed.rollback()
     assert _count(assessed) == before
 
 
 def test_repeated_bank_reference_needs_confirmation(assessed: Session, officer: Actor) -> None:
-    _pay(assessed, officer, bank_reference="SAME")
+    pay(assessed, officer, bank_reference="SAME")
     with pytest.raises(ValidationFailed) as info:
-        _pay(assessed, officer, bank_reference="SAME", amount="5.00")
+        pay(assessed, officer, bank_reference="SAME", amount="5.00")
     assert "bank_reference" in info.value.fields
     assessed.rollback()
-    _pay(assessed, officer, bank_reference="SAME", amount="5.00", confirm_duplicate_reference=True)
+    pay(assessed, officer, bank_reference="SAME", amount="5.00", confirm_duplicate_reference=True)
 
 
 def test_closed_period_is_refused(assessed: Session, officer: Actor) -> None:
@@ -203,7 +159,7 @@ def test_closed_period_is_refused(assessed: Session, officer: Actor) -> None:
     assessed.commit()
     before = _count(assessed)
     with pytest.raises(RuleViolation, match="closed"):
-        _pay(assessed, officer, value_on=date(2023, 12, 20))
+        pay(assessed, officer, value_on=date(2023, 12, 20))
     assessed.rollback()
     assert _count(assessed) == before
 
@@ -252,6 +208,6 @@ def test_concurrent_payments_never_allocate_one_debt_twice(shared: Engine, offic
             if a.rule == "credit"
         )
         assert (placed, credit) == (2_100_000, 1_900_000)
-        assert _owed(s, "FRA") == {}
-        assert _credit(s, "FRA") == 1_900_000
+        assert owed(s, "FRA") == {}
+        assert credit_held(s, "FRA") == 1_900_000
         assert verify_ledger(s).ok

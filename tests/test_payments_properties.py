@@ -18,8 +18,6 @@ from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.verify import verify_ledger
 from finance_core.payments import service
 from finance_core.payments.schemas import ReceiptIn, ReversalIn
-from tests.test_assessment_runs import world  # noqa: F401  (fixture)
-from tests.test_payments import assessed  # noqa: F401  (fixture)
 
 payment = st.tuples(
     st.sampled_from(["FRA", "DEU", "ITA", "USA"]),
@@ -30,7 +28,7 @@ payment = st.tuples(
 history = st.lists(st.one_of(payment, st.integers(0, 20)), min_size=1, max_size=10)
 
 
-def test_property_payment_histories(assessed: Session, engine: Engine) -> None:  # noqa: F811
+def test_property_payment_histories(assessed: Session, engine: Engine) -> None:
     actor = Actor(name="prop", origin="test")
 
     @given(history)
