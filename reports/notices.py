@@ -125,17 +125,22 @@ def render_html(notice: Notice, language: Language) -> str:
     )
 
 
-def render_pdf(notice: Notice, language: Language) -> bytes:
-    """The notice as a PDF (needs the Pango library of the operating system)."""
+def html_to_pdf(html: str) -> bytes:
+    """An HTML page as PDF (WeasyPrint; needs the Pango library of the operating system)."""
     try:
         from weasyprint import HTML
     except OSError as exc:  # the system library is missing
         raise RuleViolation(
             "PDF rendering needs the Pango library (Debian: apt-get install libpango-1.0-0 "
-            "libpangoft2-1.0-0); xlsx and html notices work without it"
+            "libpangoft2-1.0-0); the other formats work without it"
         ) from exc
-    pdf: bytes = HTML(string=render_html(notice, language)).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
     return pdf
+
+
+def render_pdf(notice: Notice, language: Language) -> bytes:
+    """The notice as a PDF."""
+    return html_to_pdf(render_html(notice, language))
 
 
 def render_xlsx(notice: Notice, language: Language) -> bytes:

@@ -153,3 +153,13 @@ def officer() -> Actor:
     from finance_core.access.models import Role
 
     return Actor(name="officer", origin="test", roles=frozenset({Role.FINANCE_OFFICER}))
+
+
+def needs_pango() -> None:
+    """PDF tests skip loudly without the system's Pango library, and fail under CI=true."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        if IN_CI:
+            pytest.fail(f"Pango unavailable under CI=true: {exc}")
+        pytest.skip(f"Pango unavailable (apt-get install libpango-1.0-0): {exc}")

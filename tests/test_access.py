@@ -236,6 +236,12 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         },
         201,
     ),
+    ("GET", "/api/v1/states/{code}/statement"): (
+        R,
+        "/api/v1/states/FRA/statement?as_at=2024-12-31&format=csv",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 

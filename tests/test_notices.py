@@ -18,7 +18,7 @@ from finance_core.assessments import service
 from finance_core.errors import NotFound
 from reports import notices
 from reports.i18n import Language
-from tests.conftest import Database
+from tests.conftest import Database, needs_pango
 from tests.fixtures_finance import budget_of
 
 TITLES = {
@@ -33,18 +33,6 @@ AMOUNTS = {
 }
 
 
-def _needs_pango() -> None:
-    """PDF tests skip loudly without the system's Pango library, and fail under CI=true."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
-        from tests.conftest import IN_CI
-
-        if IN_CI:
-            pytest.fail(f"Pango unavailable under CI=true: {exc}")
-        pytest.skip(f"Pango unavailable (apt-get install libpango-1.0-0): {exc}")
-
-
 @pytest.fixture
 def run_id(world: Session, officer: Actor) -> int:
     budget_id = budget_of(world, officer, "SEC", "100000")
@@ -56,7 +44,7 @@ def run_id(world: Session, officer: Actor) -> int:
 
 @pytest.mark.parametrize("language", list(Language))
 def test_notice_in_each_language(world: Session, run_id: int, language: Language) -> None:
-    _needs_pango()
+    needs_pango()
     notice = notices.notice_for(world, run_id=run_id, state_code="FRA")
     assert (notice.amount_minor, notice.delta_minor) == (2_000_000, 2_000_000)
     html = notices.render_html(notice, language)
@@ -77,7 +65,7 @@ def test_notice_of_an_unassessed_state(world: Session, run_id: int) -> None:
 
 
 def test_cli_writes_a_notice(db: Database, world: Session, run_id: int, tmp_path: Path) -> None:
-    _needs_pango()
+    needs_pango()
     out = tmp_path / "notice.pdf"
     env = {**os.environ, "ATTFIN_DATABASE_URL": db.url}
     done = subprocess.run(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlmodel import col
@@ -12,7 +15,7 @@ from api.errors import error_responses
 from api.idempotency import IdempotencyDep
 from api.schemas import Page
 from finance_core.errors import RuleViolation
-from finance_core.payments import credits, service
+from finance_core.payments import credits, service, statement
 from finance_core.payments.allocation import Earmark
 from finance_core.payments.amounts import parse_amount
 from finance_core.payments.models import ExchangeRate
@@ -27,6 +30,10 @@ from finance_core.payments.schemas import (
     ReversalIn,
     UsdConfirmationIn,
 )
+from finance_core.system.service import is_demo
+from reports.statement import MEDIA_TYPES as STATEMENT_MEDIA
+from reports.statement import StatementFormat
+from reports.statement import render as render_statement
 
 router = APIRouter(tags=["payments"])
 
@@ -222,3 +229,46 @@ def refund_credit(
         return credits.credit_out(session, code)
 
     return idem.run(actor, write, status_code=201)
+
+
+@router.get(
+    "/states/{code}/statement",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The statement as JSON (StatementOut), CSV, xlsx or PDF.",
+            "content": {media: {} for media in STATEMENT_MEDIA.values()},
+        },
+        **error_responses(401, 403, 404, 422),
+    },
+)
+def get_statement(
+    code: str,
+    session: SessionDep,
+    _actor: ReaderDep,
+    as_at: Annotated[date, Query(description="Last value date (inclusive).")],
+    from_on: Annotated[
+        date | None, Query(description="First value date (default 1 Jan 2015).")
+    ] = None,
+    known_at: Annotated[datetime | None, Query(description="Recording cutoff (UTC).")] = None,
+    format: StatementFormat = StatementFormat.JSON,
+) -> Response:
+    """A State's statement of account: per fund and year, opening balance, assessed,
+    received, paid from credit, written off, reversed, closing balance; its credit; and
+    every movement of the period."""
+    if known_at is not None and known_at.tzinfo is None:
+        known_at = known_at.replace(tzinfo=UTC)
+    data = statement.statement(
+        session,
+        state_code=code,
+        from_on=from_on or date(2015, 1, 1),
+        as_at=as_at,
+        known_at=known_at,
+    )
+    body = render_statement(data, format, demo=is_demo(session))
+    name = f"statement-{data.state_code}-{data.as_at.isoformat()}.{format.value}"
+    return Response(
+        body,
+        media_type=STATEMENT_MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
