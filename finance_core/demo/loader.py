@@ -15,6 +15,7 @@ from finance_core.conferences import service as conferences
 from finance_core.conferences.models import Conference
 from finance_core.demo import dataset
 from finance_core.demo.finance import DemoFinance, load_finance
+from finance_core.demo.payments import DemoPayments, load_payments
 from finance_core.errors import Conflict
 from finance_core.ledger.models import JournalEntry
 from finance_core.reference.loader import ReferenceResult, load_reference
@@ -41,6 +42,7 @@ class DemoResult:
     conferences: int
     registrations: dict[int, int]
     finance: DemoFinance
+    payments: DemoPayments
     tokens: dict[str, str]
 
     def summary(self) -> str:
@@ -49,7 +51,8 @@ class DemoResult:
             "loaded the illustrative demo data set: "
             f"{self.reference.states} States, {self.membership_events} membership events, "
             f"{self.conferences} CSPs, {sum(self.registrations.values())} registrations, "
-            f"{self.finance.budgets} budgets, {self.finance.runs} assessment runs",
+            f"{self.finance.budgets} budgets, {self.finance.runs} assessment runs, "
+            f"{self.payments.receipts} receipts ({self.payments.reversed} reversed)",
             "demo API tokens (shown once; paste one under Authorize at /docs):",
         ]
         lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]
@@ -104,6 +107,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         )
 
     finance = load_finance(session, actor=actor)
+    payments = load_payments(session, actor=actor)
 
     tokens: dict[str, str] = {}
     for name, role in dataset.DEMO_USERS:
@@ -117,6 +121,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         conferences=len(dataset.CONFERENCES),
         registrations=registered,
         finance=finance,
+        payments=payments,
         tokens=tokens,
     )
     audit.record(
