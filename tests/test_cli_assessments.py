@@ -149,3 +149,21 @@ def test_receipts_from_the_command_line(db: Database, world: Session, tmp_path: 
     assert reversed_.returncode == 0 and "REVERSED: Returned by the bank" in reversed_.stdout
     listed = attfin(db, "receipts", "list", "--state", "FRA")
     assert "BANK-1 reversed" in listed.stdout
+    out = tmp_path / "statement.csv"
+    written = attfin(
+        db,
+        "receipts",
+        "statement",
+        "--state",
+        "FRA",
+        "--as-at",
+        "2024-12-31",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+    )
+    assert written.returncode == 0, written.stderr
+    assert "owes 20000.00 USD, credit 0.00 USD" in written.stdout
+    assert out.read_text().startswith("Statement of account,FRA")
+    assert "FRA: credit 0.00 USD" in attfin(db, "credit", "show", "FRA").stdout

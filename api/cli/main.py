@@ -9,7 +9,7 @@ import typer
 
 from api.cli.assess import assess_app
 from api.cli.budgets import budgets_app
-from api.cli.receipts import rates_app, receipts_app
+from api.cli.receipts import credit_app, rates_app, receipts_app
 from api.cli.states import states_app
 from api.cli.system import db_app, demo_app, ledger_app
 from api.cli.users import users_app
@@ -26,6 +26,7 @@ for sub, name in (
     (budgets_app, "budgets"),
     (receipts_app, "receipts"),
     (rates_app, "rates"),
+    (credit_app, "credit"),
 ):
     app.add_typer(sub, name=name)
 

@@ -3,13 +3,15 @@ exchange rates."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from api.cli.common import load_models, parse_day, reasons
+from api.cli.common import fail, load_models, parse_day, reasons
 from finance_core.actor import cli_actor
 from finance_core.db import transaction
+from finance_core.money import format_minor
 
 receipts_app = typer.Typer(no_args_is_help=True, help="Payments from States.")
 rates_app = typer.Typer(no_args_is_help=True, help="Exchange rates (US dollars per unit).")
@@ -144,3 +146,121 @@ def rates_add(
             ),
         )
     typer.echo(f"{rate.currency} from {rate.valid_on}: {rate.usd_per_unit} USD")
+
+
+@receipts_app.command("confirm-usd")
+def receipts_confirm_usd(
+    receipt_id: Annotated[int, typer.Argument(help="Receipt id.")],
+    usd_amount: Annotated[str, typer.Option("--usd-amount", help="US dollars the bank credited.")],
+    on: Annotated[str, typer.Option("--on", help="Date of the bank's advice.")],
+) -> None:
+    """Record the bank's US dollar figure for a receipt recorded at a provisional rate."""
+    from finance_core.payments import credits
+
+    load_models()
+    with reasons(), transaction() as session:
+        credits.confirm_usd(
+            session,
+            actor=cli_actor(),
+            receipt_id=receipt_id,
+            usd_amount=usd_amount,
+            value_on=parse_day(on),
+        )
+    _show(receipt_id)
+
+
+credit_app = typer.Typer(no_args_is_help=True, help="A State's credit.")
+
+
+@credit_app.command("show")
+def credit_show(state: Annotated[str, typer.Argument(help="State code.")]) -> None:
+    """A State's credit and how earlier credit was used."""
+    from finance_core.payments import credits
+
+    load_models()
+    with reasons(), transaction(read_only=True) as session:
+        out = credits.credit_out(session, state)
+    typer.echo(f"{out.state_code}: credit {out.credit} USD")
+    for use in out.uses:
+        typer.echo(f"  {use.value_on} {use.kind:<8} {use.amount:>14} USD  entry {use.entry_seq}")
+
+
+@credit_app.command("apply")
+def credit_apply(
+    state: Annotated[str, typer.Argument(help="State code.")],
+    on: Annotated[str, typer.Option("--on", help="Value date.")],
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="US dollars (default: all).")
+    ] = None,
+) -> None:
+    """Apply a State's credit to what it owes, oldest first."""
+    from finance_core.payments import credits
+    from finance_core.payments.amounts import parse_amount
+
+    load_models()
+    with reasons(), transaction() as session:
+        cents = None if amount is None else parse_amount(amount, "USD")
+        use = credits.apply_credit(
+            session, actor=cli_actor(), state_code=state, value_on=parse_day(on), amount_minor=cents
+        )
+    if use is None:
+        typer.echo("nothing to apply: no credit, or nothing owed")
+    else:
+        typer.echo(f"applied {format_minor(use.amount_minor)} USD of credit: entry {use.entry_seq}")
+
+
+@credit_app.command("refund")
+def credit_refund(
+    state: Annotated[str, typer.Argument(help="State code.")],
+    on: Annotated[str, typer.Option("--on")],
+    amount: Annotated[str, typer.Option("--amount", help="US dollars.")],
+    reference: Annotated[str, typer.Option("--reference", help="Bank reference.")],
+    reason: Annotated[str, typer.Option("--reason")],
+) -> None:
+    """Send (part of) a State's credit back to it."""
+    from finance_core.payments import credits
+
+    load_models()
+    with reasons(), transaction() as session:
+        use = credits.refund_credit(
+            session,
+            actor=cli_actor(),
+            state_code=state,
+            value_on=parse_day(on),
+            amount=amount,
+            bank_reference=reference,
+            reason=reason,
+        )
+    typer.echo(f"refunded: entry {use.entry_seq}")
+
+
+@receipts_app.command("statement")
+def receipts_statement(
+    state: Annotated[str, typer.Option("--state", help="State code.")],
+    as_at: Annotated[str, typer.Option("--as-at", help="Last value date.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    from_on: Annotated[str, typer.Option("--from", help="First value date.")] = "2015-01-01",
+    output_format: Annotated[str, typer.Option("--format", help="json, csv, xlsx or pdf.")] = "pdf",
+) -> None:
+    """Write a State's statement of account."""
+    from finance_core.payments.statement import statement
+    from finance_core.system.service import is_demo
+    from reports.statement import StatementFormat, render
+
+    try:
+        fmt = StatementFormat(output_format)
+    except ValueError as exc:
+        fail(str(exc))
+    load_models()
+    with reasons(), transaction(read_only=True) as session:
+        data = statement(
+            session,
+            state_code=state,
+            from_on=parse_day(from_on, "--from"),
+            as_at=parse_day(as_at, "--as-at"),
+        )
+        out.write_bytes(render(data, fmt, demo=is_demo(session)))
+    typer.echo(
+        f"{data.state_name}: owes {format_minor(data.owed_minor)} USD, credit "
+        f"{format_minor(data.credit_minor)} USD: {out}"
+    )
