@@ -28,6 +28,7 @@ ALL = {"committee", "finance_officer", "admin"}
 PUBLIC = {"public"}
 
 CSV = b"code,name,un_member\nITA,Italy,true\n"
+BANK = b"value_date,amount,currency,reference,payer\n2024-02-03,10.00,USD,BANK-9,France\n"
 
 # (method, path template): (who may call, concrete path, request kwargs, success status)
 TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
@@ -241,6 +242,18 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         "/api/v1/states/FRA/statement?as_at=2024-12-31&format=csv",
         {},
         200,
+    ),
+    ("POST", "/api/v1/bank-statements/preview"): (
+        FO,
+        "/api/v1/bank-statements/preview",
+        {"files": {"file": ("s.csv", BANK, "text/csv")}},
+        200,
+    ),
+    ("POST", "/api/v1/bank-statements/commit"): (
+        FO,
+        "/api/v1/bank-statements/commit",
+        {"files": {"file": ("s.csv", BANK, "text/csv")}, "data": {"rows": "[2]"}},
+        201,
     ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }

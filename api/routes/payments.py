@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
@@ -14,10 +16,11 @@ from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep
 from api.errors import error_responses
 from api.idempotency import IdempotencyDep
 from api.schemas import Page
-from finance_core.errors import RuleViolation
-from finance_core.payments import credits, service, statement
+from finance_core.errors import RuleViolation, ValidationFailed
+from finance_core.payments import bank_import, credits, service, statement
 from finance_core.payments.allocation import Earmark
 from finance_core.payments.amounts import parse_amount
+from finance_core.payments.bank_import import ColumnMapping, Proposal
 from finance_core.payments.models import ExchangeRate
 from finance_core.payments.schemas import (
     CreditApplyIn,
@@ -272,3 +275,93 @@ def get_statement(
         media_type=STATEMENT_MEDIA[format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _mapping(text: str | None) -> ColumnMapping:
+    if not text:
+        return ColumnMapping()
+    try:
+        return ColumnMapping.model_validate_json(text)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "mapping is not a valid JSON column mapping",
+            fields={"mapping": str(exc).splitlines()[0]},
+        ) from exc
+
+
+async def _upload(file: UploadFile) -> bytes:
+    content = await file.read(bank_import.MAX_BYTES + 1)
+    if len(content) > bank_import.MAX_BYTES:
+        raise ValidationFailed("the file is larger than 5 MB", fields={"file": "too large"})
+    return content
+
+
+MappingForm = Annotated[
+    str | None,
+    Form(
+        description='JSON, e.g. {"value_on": "Date", "amount": "Credit", "currency": "Ccy", '
+        '"reference": "Reference", "payer": "Ordering party"}'
+    ),
+]
+
+
+@router.post("/bank-statements/preview", response_model=list[Proposal], responses=_WRITE_ERRORS)
+async def preview_statement(
+    session: SessionDep,
+    _actor: OfficerDep,
+    file: Annotated[UploadFile, File(description="CSV or XLSX, at most 5 MB.")],
+    mapping: MappingForm = None,
+) -> list[Proposal]:
+    """Dry run of a bank statement: each line's State (by code, exact name, or the code at
+    the end of an assessment reference) and proposed allocation; writes nothing."""
+    content = await _upload(file)
+    return bank_import.dry_run(
+        session,
+        content=content,
+        filename=file.filename or "statement.csv",
+        mapping=_mapping(mapping),
+    )
+
+
+class CommitOut(BaseModel):
+    receipts: list[ReceiptOut]
+
+
+@router.post(
+    "/bank-statements/commit",
+    response_model=CommitOut,
+    status_code=201,
+    responses=_WRITE_ERRORS,
+)
+async def commit_statement(
+    session: SessionDep,
+    actor: OfficerDep,
+    file: Annotated[UploadFile, File(description="The same file as the preview.")],
+    rows: Annotated[str, Form(description="JSON list of the rows to record, e.g. [2, 3, 5].")],
+    mapping: MappingForm = None,
+    states: Annotated[
+        str | None,
+        Form(description='JSON {row: State code} for unmatched lines, e.g. {"4": "FRA"}.'),
+    ] = None,
+) -> CommitOut:
+    """Record the chosen lines: all of them or none. Recording a line twice is refused
+    (its bank reference is already used)."""
+    content = await _upload(file)
+    try:
+        chosen = [int(r) for r in json.loads(rows)]
+        named = {int(k): str(v).upper() for k, v in json.loads(states or "{}").items()}
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ValidationFailed(
+            "rows is a JSON list of row numbers; states a JSON object",
+            fields={"rows": "JSON list of integers"},
+        ) from exc
+    ids = bank_import.commit(
+        session,
+        actor=actor,
+        content=content,
+        filename=file.filename or "statement.csv",
+        mapping=_mapping(mapping),
+        rows=chosen,
+        states=named,
+    )
+    return CommitOut(receipts=[service.receipt_out(session, i) for i in ids])

@@ -159,7 +159,9 @@ def _usd_minor(amount_minor: int, currency: str, rate: Decimal) -> int:
     return math.floor(exact + Fraction(1, 2))
 
 
-def _validate(session: Session, data: ReceiptIn) -> tuple[str, int, int, bool, Decimal | None]:
+def validate_receipt(
+    session: Session, data: ReceiptIn
+) -> tuple[str, int, int, bool, Decimal | None]:
     """(currency, amount_minor, usd_minor, provisional, rate) or ValidationFailed."""
     fields: dict[str, str] = {}
     currency = data.currency.strip().upper()
@@ -200,7 +202,7 @@ def record_receipt(
     """Record a payment and allocate it (see the module docstring).
 
     ``recorded_at`` defaults to now; only the demo loader back-dates it."""
-    currency, amount, usd, provisional, rate = _validate(session, data)
+    currency, amount, usd, provisional, rate = validate_receipt(session, data)
     state = lock_state(session, data.state_code.strip().upper())
     if not data.confirm_duplicate_reference:
         used = session.execute(
