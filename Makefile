@@ -43,6 +43,8 @@ bench: install ## benchmarks: print their figures
 	$(BIN)/python -m tests.bench.balances
 	$(BIN)/python -m tests.bench.preview_latency
 	$(BIN)/python -m tests.bench.assessment_run
+	$(BIN)/python -m tests.bench.payments_http
+	$(BIN)/python -m tests.bench.statement
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

@@ -115,20 +115,24 @@ def entry_hash(seq: int) -> str:
 
 
 def generate(
-    n_entries: int, codes: Sequence[str], accounts: dict[str, int], seed: int
+    n_entries: int,
+    codes: Sequence[str],
+    accounts: dict[str, int],
+    seed: int,
+    first_day: date = FIRST_DAY,
 ) -> Iterator[Batch]:
-    """The ledger in batches: entries dated evenly from 2015-01-01 to 2026-09-30, each an
-    assessment of two States in one of the six funds (receivable against assessed
+    """The ledger in batches: entries dated evenly from ``first_day`` to 2026-09-30, each
+    an assessment of two States in one of the six funds (receivable against assessed
     revenue), recorded 0-90 days after its value date."""
     rng = random.Random(seed)
-    days = (LAST_DAY - FIRST_DAY).days + 1
+    days = (LAST_DAY - first_day).days + 1
     receivable = {f: accounts[f"{f}.receivable"] for f in FUNDS}
     revenue = {f: accounts[f"{f}.assessed_revenue"] for f in FUNDS}
     prev = GENESIS_HASH
     postings: list[PostingRow] = []
     entries: list[EntryRow] = []
     for seq in range(1, n_entries + 1):
-        value_on = FIRST_DAY + timedelta(days=(seq - 1) * days // n_entries)
+        value_on = first_day + timedelta(days=(seq - 1) * days // n_entries)
         recorded_at = datetime(
             value_on.year, value_on.month, value_on.day, 12, tzinfo=UTC
         ) + timedelta(seconds=rng.randrange(90 * 86_400), microseconds=rng.randrange(1_000_000))
@@ -261,9 +265,17 @@ def load_postgresql(engine: Engine, owner_engine: Engine, batches: Iterator[Batc
         conn.exec_driver_sql("ANALYZE journal_entry")
 
 
-def prepare(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -> BenchDatabase:
+def prepare(
+    env: BenchEnvironment,
+    dialect: str,
+    args: argparse.Namespace,
+    *,
+    name: str = "bench_balances",
+    first_day: date = FIRST_DAY,
+) -> BenchDatabase:
+    """A fresh database loaded with ``args.postings`` postings from ``first_day`` on."""
     say(f"{dialect}: preparing a fresh database ...")
-    db = env.database(dialect, "bench_balances")
+    db = env.database(dialect, name)
     codes = state_codes(args.states)
     insert_states(db.engine, codes)
     with transaction(db.engine) as session:
@@ -273,7 +285,7 @@ def prepare(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -> Be
             data=FundCreate(code="PRJ", name="Project fund", kind=FundKind.VOLUNTARY),
         )
     n_entries = args.postings // 4
-    batches = generate(n_entries, codes, account_ids(db.engine), args.seed)
+    batches = generate(n_entries, codes, account_ids(db.engine), args.seed, first_day)
     say(f"{dialect}: loading {4 * n_entries:,} postings ({n_entries:,} entries) ...")
     with Stopwatch() as sw:
         if dialect == "sqlite":
