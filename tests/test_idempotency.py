@@ -25,7 +25,7 @@ def test_replay_returns_the_first_response(env: ApiEnv, engine: Engine) -> None:
     again = env.client.post(
         "/api/v1/budgets/1/assessments", json={"run_on": "2024-03-01"}, headers=headers
     )
-    assert again.status_code == 201
+    assert again.status_code == 201, again.text
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
     assert _entries(engine) == before

@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
+from sqlalchemy import text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel
 
+from finance_core.db_types import utcnow
 from finance_core.errors import Conflict, ValidationFailed
 from finance_core.idempotency.models import IdempotencyRecord
+
+_TABLE = SQLModel.metadata.tables[IdempotencyRecord.__tablename__]
 
 #: How long a request waits for a concurrent request with the same key.
 WAIT_SECONDS = 5
@@ -38,20 +43,31 @@ def claim(
             "Idempotency-Key must have 1 to 200 characters",
             fields={"Idempotency-Key": "1 to 200 characters"},
         )
-    if session.get_bind().dialect.name == "postgresql":
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
         session.execute(text(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'"))
-    record = IdempotencyRecord(actor=actor, route=route, key=key, request_hash=request_hash)
+    row = {
+        "actor": actor,
+        "route": route,
+        "key": key,
+        "request_hash": request_hash,
+        "status_code": 0,
+        "response_body": "",
+        "created_at": utcnow(),
+    }
     try:
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except IntegrityError:
-        pass
+        # A concurrent request with the key waits here until the first one ends.
+        statement = (
+            postgresql_insert(_TABLE).values(**row).on_conflict_do_nothing()
+            if postgresql
+            else sqlite_insert(_TABLE).values(**row).on_conflict_do_nothing()
+        )
+        claimed = session.execute(statement.returning(_TABLE.c.key)).first() is not None
     except OperationalError as exc:
         raise Conflict(
             "a request with this Idempotency-Key is still running; retry in a moment"
         ) from exc
-    else:
+    if claimed:
         return None
     existing = session.get(IdempotencyRecord, (actor, route, key), populate_existing=True)
     assert existing is not None
@@ -66,9 +82,8 @@ def complete(
     session: Session, *, actor: str, route: str, key: str, status_code: int, body: str
 ) -> None:
     """Store the response of the request that claimed ``key`` (same transaction)."""
-    record = session.get(IdempotencyRecord, (actor, route, key))
-    assert record is not None
-    record.status_code = status_code
-    record.response_body = body
-    session.add(record)
-    session.flush()
+    session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.actor == actor, _TABLE.c.route == route, _TABLE.c.key == key)
+        .values(status_code=status_code, response_body=body)
+    )
