@@ -6,11 +6,14 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlalchemy import func, insert, select
+from sqlmodel import Session, SQLModel, col
 
 from finance_core.actor import Actor
 from finance_core.audit.models import AuditEvent
+from finance_core.db_types import utcnow
+
+_TABLE = SQLModel.metadata.tables[AuditEvent.__tablename__]
 
 
 def record(
@@ -22,22 +25,20 @@ def record(
     object_id: str | None = None,
     detail: dict[str, Any] | None = None,
     occurred_at: datetime | None = None,
-) -> AuditEvent:
-    """Add one audit event to the caller's transaction."""
-    event = AuditEvent(
-        actor=actor.name,
-        actor_user_id=actor.user_id,
-        origin=actor.origin,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=json.dumps(detail or {}, sort_keys=True, default=str),
+) -> None:
+    """Add one audit event to the caller's transaction (one INSERT, no ORM object)."""
+    session.execute(
+        insert(_TABLE).values(
+            occurred_at=occurred_at or utcnow(),
+            actor=actor.name,
+            actor_user_id=actor.user_id,
+            origin=actor.origin,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            detail=json.dumps(detail or {}, sort_keys=True, default=str),
+        )
     )
-    if occurred_at is not None:
-        event.occurred_at = occurred_at
-    session.add(event)
-    session.flush()
-    return event
 
 
 def list_events(

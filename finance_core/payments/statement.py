@@ -90,6 +90,7 @@ def statement(
 ) -> Statement:
     """The statement of ``state_code`` for ``from_on``..``as_at`` as known at ``known_at``."""
     state = get_state(session, state_code)
+    conn = session.connection()  # Core execution: plain rows, no ORM bookkeeping
     p, a, e = LedgerPosting, LedgerAccount, JournalEntry
     original = aliased(JournalEntry)
     types = (AccountType.RECEIVABLE.value, AccountType.STATE_CREDIT.value)
@@ -100,7 +101,7 @@ def statement(
 
     def opening_and_closing() -> dict[tuple[str, str, int | None], tuple[int, int]]:
         opening = func.sum(case((col(p.value_on) <= before, col(p.amount_minor)), else_=0))
-        rows = session.execute(
+        rows = conn.execute(
             select(
                 col(a.account_type),
                 col(p.fund_code),
@@ -115,7 +116,7 @@ def statement(
         return {(t, f, y): (int(o), int(c)) for t, f, y, o, c in rows}
 
     in_period = and_(mine, col(p.value_on) >= from_on, col(p.value_on) <= as_at)
-    moved = session.execute(
+    moved = conn.execute(
         select(
             col(a.account_type),
             col(p.fund_code),
@@ -143,7 +144,7 @@ def statement(
         row = rows.setdefault((kind, fund, year), Row(fund, year))
         column = category(entry_type, reversed_type)
         row.movements[column] = row.movements.get(column, 0) + int(total)
-    listed = session.execute(
+    listed = conn.execute(
         select(
             col(p.value_on),
             col(e.seq),

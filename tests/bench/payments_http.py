@@ -94,7 +94,7 @@ def _drive(
                         "state_code": codes[(n * per_client + i) % len(codes)],
                         "value_on": "2024-03-01",
                         "amount": "100.00",
-                        "bank_reference": f"BENCH-{n}-{i}",
+                        "bank_reference": f"BENCH-{run}-{n}-{i}",
                     }
                     if body
                     else None
@@ -104,7 +104,10 @@ def _drive(
                 took = (time.perf_counter() - start) * 1000
                 with lock:
                     latencies.append(took)
-                    errors += r.status_code != 201
+                    if r.status_code != 201:
+                        errors += 1
+                        if errors <= 3:
+                            say(f"error {r.status_code} on {path}: {r.text[:200]}")
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     start = time.perf_counter()
