@@ -188,4 +188,17 @@ def load_payments(session: Session, *, actor: Actor) -> DemoPayments:
             receipts += 1
             reversed_count += 1
             bounced_done = True
+    # The demo records its assessments before its payments, so a credit that arose before
+    # a later-dated assessment was not applied when that assessment posted: an officer
+    # applies what is left on the demo date.
+    for code in states:
+        if credits.credit_of(session, code, as_at=limit) > 0:
+            use = credits.apply_credit(
+                session,
+                actor=actor,
+                state_code=code,
+                value_on=limit,
+                recorded_at=dataset.recorded_at(limit),
+            )
+            applied += use is not None
     return DemoPayments(receipts=receipts, reversed=reversed_count, credit_applications=applied)
