@@ -58,4 +58,17 @@ def test_demo_runs_sum_exactly_and_explain_themselves(engine: Engine) -> None:
         current = budgets.in_force(s, real_2018.id, date(2018, 12, 31))
         assert current is not None
         assert (current.total_minor, current.to_assess_minor) == (97_592_700, 70_555_700)
+        owed = {
+            b.state: b.amount_minor
+            for b in balances(
+                s, as_at=date(2026, 9, 30), by=[BalanceDim.STATE], account_type="receivable"
+            )
+        }
+        held = {
+            b.state: -b.amount_minor
+            for b in balances(
+                s, as_at=date(2026, 9, 30), by=[BalanceDim.STATE], account_type="state_credit"
+            )
+        }
+        assert not [c for c, v in held.items() if v > 0 and owed.get(c, 0) > 0]  # credit is used
         assert verify_ledger(s).ok
