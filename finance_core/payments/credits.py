@@ -25,7 +25,7 @@ from finance_core.payments import allocation as alloc
 from finance_core.payments.amounts import parse_amount
 from finance_core.payments.models import CreditUse, CreditUseLine, Receipt, UsdConfirmation
 from finance_core.payments.schemas import AllocationOut, CreditOut, CreditUseOut
-from finance_core.payments.service import debts_of, lock_state, policy_on
+from finance_core.payments.service import add_lines, debts_of, lock_state, policy_on
 from finance_core.states.service import get_state
 
 
@@ -120,18 +120,18 @@ def apply_credit(
         use.recorded_at = recorded_at
     session.add(use)
     session.flush()
-    for i, p in enumerate(result.placements, start=1):
-        session.add(
-            CreditUseLine(
-                credit_use_id=use.id or 0,
-                line_no=i,
-                fund_code=p.fund,
-                assessment_year=p.year,
-                amount_minor=p.amount_minor,
-                rule=p.rule.value,
-            )
-        )
-    session.flush()
+    add_lines(
+        session,
+        result.placements,
+        lambda i, p: CreditUseLine(
+            credit_use_id=use.id or 0,
+            line_no=i,
+            fund_code=p.fund,
+            assessment_year=p.year,
+            amount_minor=p.amount_minor,
+            rule=p.rule.value,
+        ),
+    )
     audit.record(
         session,
         actor=actor,

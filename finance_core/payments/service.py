@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 
 from finance_core.actor import Actor
 from finance_core.assessments.models import AssessmentRun
@@ -196,6 +197,17 @@ def validate_receipt(
     return currency, amount, usd, True, rate
 
 
+def add_lines(
+    session: Session,
+    placements: Sequence[alloc.Placement],
+    row: Callable[[int, alloc.Placement], SQLModel],
+) -> None:
+    """Store placements as numbered lines (``row`` builds the table row of line i)."""
+    for i, placement in enumerate(placements, start=1):
+        session.add(row(i, placement))
+    session.flush()
+
+
 def record_receipt(
     session: Session, *, actor: Actor, data: ReceiptIn, recorded_at: datetime | None = None
 ) -> Receipt:
@@ -316,18 +328,18 @@ def record_receipt(
         )
     if write_off is not None:
         lines.append(write_off)
-    for i, p in enumerate(lines, start=1):
-        session.add(
-            ReceiptAllocation(
-                receipt_id=receipt.id,
-                line_no=i,
-                fund_code=p.fund,
-                assessment_year=p.year,
-                amount_minor=p.amount_minor,
-                rule=p.rule.value,
-            )
-        )
-    session.flush()
+    add_lines(
+        session,
+        lines,
+        lambda i, p: ReceiptAllocation(
+            receipt_id=receipt.id or 0,
+            line_no=i,
+            fund_code=p.fund,
+            assessment_year=p.year,
+            amount_minor=p.amount_minor,
+            rule=p.rule.value,
+        ),
+    )
     audit.record(
         session,
         actor=actor,
