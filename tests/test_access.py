@@ -255,6 +255,12 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         {"files": {"file": ("s.csv", BANK, "text/csv")}, "data": {"rows": "[2]"}},
         201,
     ),
+    ("GET", "/api/v1/receipts/{receipt_id}/document"): (
+        R,
+        "/api/v1/receipts/1/document?format=html",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 

@@ -211,3 +211,14 @@ def test_concurrent_payments_never_allocate_one_debt_twice(shared: Engine, offic
         assert owed(s, "FRA") == {}
         assert credit_held(s, "FRA") == 1_900_000
         assert verify_ledger(s).ok
+
+
+def test_receipt_document(assessed: Session, officer: Actor) -> None:
+    from reports.receipts import ReceiptFormat, render
+    from tests.conftest import needs_pango
+
+    receipt_id = pay(assessed, officer, amount="25000.00")
+    html = render(service.receipt_out(assessed, receipt_id), ReceiptFormat.HTML).decode()
+    assert "oldest amount due first" in html and "kept as the State&#x27;s credit" in html
+    needs_pango()
+    assert render(service.receipt_out(assessed, receipt_id), ReceiptFormat.PDF).startswith(b"%PDF-")

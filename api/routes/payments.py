@@ -34,6 +34,9 @@ from finance_core.payments.schemas import (
     UsdConfirmationIn,
 )
 from finance_core.system.service import is_demo
+from reports.receipts import MEDIA_TYPES as RECEIPT_MEDIA
+from reports.receipts import ReceiptFormat
+from reports.receipts import render as render_receipt
 from reports.statement import MEDIA_TYPES as STATEMENT_MEDIA
 from reports.statement import StatementFormat
 from reports.statement import render as render_statement
@@ -365,3 +368,33 @@ async def commit_statement(
         states=named,
     )
     return CommitOut(receipts=[service.receipt_out(session, i) for i in ids])
+
+
+@router.get(
+    "/receipts/{receipt_id}/document",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The receipt as PDF or HTML.",
+            "content": {media: {} for media in RECEIPT_MEDIA.values()},
+        },
+        **error_responses(401, 403, 404, 422),
+    },
+)
+def get_receipt_document(
+    receipt_id: int,
+    session: SessionDep,
+    _actor: ReaderDep,
+    format: ReceiptFormat = ReceiptFormat.PDF,
+) -> Response:
+    """The receipt document: the money, where it went and the rule that placed it."""
+    doc = service.receipt_out(session, receipt_id)
+    body = render_receipt(doc, format, demo=is_demo(session))
+    disposition = "inline" if format is ReceiptFormat.HTML else "attachment"
+    return Response(
+        body,
+        media_type=RECEIPT_MEDIA[format],
+        headers={
+            "Content-Disposition": f'{disposition}; filename="receipt-{receipt_id}.{format.value}"'
+        },
+    )
