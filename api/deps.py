@@ -4,6 +4,7 @@ sent, rolled back on error) and the caller's identity with the roles a route all
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -96,3 +97,10 @@ def page_params(
 
 
 PageDep = Annotated[tuple[int, int], Depends(page_params)]
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A ``known_at`` from a query string: a time without zone is read as UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from api.deps import AnyUserDep, OfficerDep, ReaderDep, SessionDep
 from api.errors import error_responses
+from api.files import file_response, file_responses
 from api.idempotency import IdempotencyDep
 from api.schemas import Page
 from finance_core.assessments import preview as engine
@@ -215,13 +216,7 @@ def explain(
 @router.get(
     "/assessments/runs/{run_id}/notices/{state}",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The notice as PDF, xlsx or HTML.",
-            "content": {media: {} for media in MEDIA_TYPES.values()},
-        },
-        **error_responses(401, 403, 404, 422),
-    },
+    responses=file_responses("The notice as PDF, xlsx or HTML.", MEDIA_TYPES.values()),
 )
 def get_notice(
     run_id: int,
@@ -235,9 +230,4 @@ def get_notice(
     notice = notices.notice_for(session, run_id=run_id, state_code=state)
     body = notices.render(notice, lang, format)
     filename = f"{notice.filename_stem}-{lang.value}.{format.value}"
-    disposition = "inline" if format is NoticeFormat.HTML else "attachment"
-    return Response(
-        body,
-        media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
-    )
+    return file_response(body, MEDIA_TYPES[format], filename)

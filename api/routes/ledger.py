@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import PageDep, ReaderDep, SessionDep
+from api.deps import PageDep, ReaderDep, SessionDep, as_utc
 from api.errors import error_responses
 from api.schemas import Page
 from finance_core.ledger import service
@@ -139,10 +139,7 @@ def get_balances(
     account_type: str | None = None,
 ) -> BalancesOut:
     """Balances as at ``(as_at, known_at)``, grouped and filtered."""
-    from datetime import UTC
-
-    if known_at is not None and known_at.tzinfo is None:
-        known_at = known_at.replace(tzinfo=UTC)
+    known_at = as_utc(known_at)
     dims = by or [BalanceDim.ACCOUNT]
     rows = balances(
         session,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
@@ -12,8 +12,9 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlmodel import col
 
-from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep
+from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep, as_utc
 from api.errors import error_responses
+from api.files import file_response, file_responses
 from api.idempotency import IdempotencyDep
 from api.schemas import Page
 from finance_core.errors import RuleViolation, ValidationFailed
@@ -240,13 +241,9 @@ def refund_credit(
 @router.get(
     "/states/{code}/statement",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The statement as JSON (StatementOut), CSV, xlsx or PDF.",
-            "content": {media: {} for media in STATEMENT_MEDIA.values()},
-        },
-        **error_responses(401, 403, 404, 422),
-    },
+    responses=file_responses(
+        "The statement as JSON (StatementOut), CSV, xlsx or PDF.", STATEMENT_MEDIA.values()
+    ),
 )
 def get_statement(
     code: str,
@@ -262,22 +259,16 @@ def get_statement(
     """A State's statement of account: per fund and year, opening balance, assessed,
     received, paid from credit, written off, reversed, closing balance; its credit; and
     every movement of the period."""
-    if known_at is not None and known_at.tzinfo is None:
-        known_at = known_at.replace(tzinfo=UTC)
     data = statement.statement(
         session,
         state_code=code,
         from_on=from_on or date(2015, 1, 1),
         as_at=as_at,
-        known_at=known_at,
+        known_at=as_utc(known_at),
     )
     body = render_statement(data, format, demo=is_demo(session))
     name = f"statement-{data.state_code}-{data.as_at.isoformat()}.{format.value}"
-    return Response(
-        body,
-        media_type=STATEMENT_MEDIA[format],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return file_response(body, STATEMENT_MEDIA[format], name)
 
 
 def _mapping(text: str | None) -> ColumnMapping:
@@ -373,13 +364,7 @@ async def commit_statement(
 @router.get(
     "/receipts/{receipt_id}/document",
     response_class=Response,
-    responses={
-        200: {
-            "description": "The receipt as PDF or HTML.",
-            "content": {media: {} for media in RECEIPT_MEDIA.values()},
-        },
-        **error_responses(401, 403, 404, 422),
-    },
+    responses=file_responses("The receipt as PDF or HTML.", RECEIPT_MEDIA.values()),
 )
 def get_receipt_document(
     receipt_id: int,
@@ -390,11 +375,4 @@ def get_receipt_document(
     """The receipt document: the money, where it went and the rule that placed it."""
     doc = service.receipt_out(session, receipt_id)
     body = render_receipt(doc, format, demo=is_demo(session))
-    disposition = "inline" if format is ReceiptFormat.HTML else "attachment"
-    return Response(
-        body,
-        media_type=RECEIPT_MEDIA[format],
-        headers={
-            "Content-Disposition": f'{disposition}; filename="receipt-{receipt_id}.{format.value}"'
-        },
-    )
+    return file_response(body, RECEIPT_MEDIA[format], f"receipt-{receipt_id}.{format.value}")

@@ -24,8 +24,14 @@ from finance_core.money import format_minor
 from finance_core.payments import allocation as alloc
 from finance_core.payments.amounts import parse_amount
 from finance_core.payments.models import CreditUse, CreditUseLine, Receipt, UsdConfirmation
-from finance_core.payments.schemas import AllocationOut, CreditOut, CreditUseOut
-from finance_core.payments.service import add_lines, debts_of, lock_state, policy_on
+from finance_core.payments.schemas import CreditOut, CreditUseOut
+from finance_core.payments.service import (
+    add_lines,
+    allocation_out,
+    debts_of,
+    lock_state,
+    policy_on,
+)
 from finance_core.states.service import get_state
 
 
@@ -120,18 +126,7 @@ def apply_credit(
         use.recorded_at = recorded_at
     session.add(use)
     session.flush()
-    add_lines(
-        session,
-        result.placements,
-        lambda i, p: CreditUseLine(
-            credit_use_id=use.id or 0,
-            line_no=i,
-            fund_code=p.fund,
-            assessment_year=p.year,
-            amount_minor=p.amount_minor,
-            rule=p.rule.value,
-        ),
-    )
+    add_lines(session, CreditUseLine, {"credit_use_id": use.id or 0}, result.placements)
     audit.record(
         session,
         actor=actor,
@@ -341,15 +336,7 @@ def credit_out(session: Session, state_code: str) -> CreditOut:
                 bank_reference=use.bank_reference,
                 reason=use.reason,
                 entry_seq=use.entry_seq,
-                allocations=[
-                    AllocationOut(
-                        fund=x.fund_code,
-                        assessment_year=x.assessment_year,
-                        amount=format_minor(x.amount_minor),
-                        rule=x.rule,
-                    )
-                    for x in lines
-                ],
+                allocations=[allocation_out(x) for x in lines],
             )
             for use, lines in credit_uses(session, code)
         ],

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel, col
+from sqlmodel import Session, col
 
 from finance_core.actor import Actor
 from finance_core.assessments.models import AssessmentRun
@@ -34,6 +34,7 @@ from finance_core.payments import allocation as alloc
 from finance_core.payments.amounts import check_currency, decimals_of, parse_amount
 from finance_core.payments.models import (
     AllocationPolicy,
+    CreditUseLine,
     ExchangeRate,
     Receipt,
     ReceiptAllocation,
@@ -199,13 +200,33 @@ def validate_receipt(
 
 def add_lines(
     session: Session,
+    model: type[ReceiptAllocation] | type[CreditUseLine],
+    parent: dict[str, int],
     placements: Sequence[alloc.Placement],
-    row: Callable[[int, alloc.Placement], SQLModel],
 ) -> None:
-    """Store placements as numbered lines (``row`` builds the table row of line i)."""
-    for i, placement in enumerate(placements, start=1):
-        session.add(row(i, placement))
+    """Store placements as numbered lines of ``model`` under ``parent`` (its id column)."""
+    for i, p in enumerate(placements, start=1):
+        session.add(
+            model(
+                **parent,
+                line_no=i,
+                fund_code=p.fund,
+                assessment_year=p.year,
+                amount_minor=p.amount_minor,
+                rule=p.rule.value,
+            )
+        )
     session.flush()
+
+
+def allocation_out(line: ReceiptAllocation | CreditUseLine) -> AllocationOut:
+    """A stored line as the API shows it."""
+    return AllocationOut(
+        fund=line.fund_code,
+        assessment_year=line.assessment_year,
+        amount=format_minor(line.amount_minor),
+        rule=line.rule,
+    )
 
 
 def record_receipt(
@@ -328,18 +349,7 @@ def record_receipt(
         )
     if write_off is not None:
         lines.append(write_off)
-    add_lines(
-        session,
-        lines,
-        lambda i, p: ReceiptAllocation(
-            receipt_id=receipt.id or 0,
-            line_no=i,
-            fund_code=p.fund,
-            assessment_year=p.year,
-            amount_minor=p.amount_minor,
-            rule=p.rule.value,
-        ),
-    )
+    add_lines(session, ReceiptAllocation, {"receipt_id": receipt.id or 0}, lines)
     audit.record(
         session,
         actor=actor,
@@ -447,15 +457,7 @@ def receipt_out(session: Session, receipt_id: int) -> ReceiptOut:
         write_off_entry_seq=receipt.write_off_entry_seq,
         recorded_at=receipt.recorded_at,
         recorded_by=receipt.recorded_by,
-        allocations=[
-            AllocationOut(
-                fund=x.fund_code,
-                assessment_year=x.assessment_year,
-                amount=format_minor(x.amount_minor),
-                rule=x.rule,
-            )
-            for x in lines
-        ],
+        allocations=[allocation_out(x) for x in lines],
         reversal=None
         if reversal is None
         else ReversalOut(
