@@ -1,6 +1,7 @@
 """Every table, imported in one place so that ``SQLModel.metadata`` is complete."""
 
 from finance_core.access.models import ApiToken, User
+from finance_core.arrears.models import ArrearsRule, PaymentPlan, PlanInstalment
 from finance_core.assessments.models import AssessmentLine, AssessmentRun, MethodologyVersion
 from finance_core.audit.models import AuditEvent
 from finance_core.budgets.models import Budget, BudgetLine, BudgetLineAmount, BudgetVersion
@@ -30,6 +31,7 @@ from finance_core.system.models import SystemFlag
 __all__ = [
     "AllocationPolicy",
     "ApiToken",
+    "ArrearsRule",
     "AssessmentLine",
     "AssessmentRun",
     "AuditEvent",
@@ -51,6 +53,8 @@ __all__ = [
     "LedgerPosting",
     "MembershipEvent",
     "MethodologyVersion",
+    "PaymentPlan",
+    "PlanInstalment",
     "Receipt",
     "ReceiptAllocation",
     "ReceiptReversal",

@@ -26,7 +26,7 @@ from finance_core.db import create_db_engine
 from finance_core.migrate import upgrade
 from tests.pg import APP, OWNER, PgCluster
 
-pytest_plugins = ["tests.fixtures_finance"]
+pytest_plugins = ["tests.fixtures_finance", "tests.fixtures_arrears"]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
