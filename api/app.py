@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api import docs, errors
 from api.deps import Audience, allowed_of
 from api.routes import (
+    arrears,
     assessments,
     budgets,
     conferences,
@@ -41,6 +42,7 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (budgets.router, API_PREFIX),
     (assessments.router, API_PREFIX),
     (payments.router, API_PREFIX),
+    (arrears.router, API_PREFIX),
 )
 
 

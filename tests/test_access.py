@@ -261,6 +261,49 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         {},
         200,
     ),
+    ("GET", "/api/v1/arrears/aging"): (R, "/api/v1/arrears/aging?as_at=2024-12-31", {}, 200),
+    ("GET", "/api/v1/arrears/collection"): (R, "/api/v1/arrears/collection", {}, 200),
+    ("GET", "/api/v1/states/{code}/arrears-history"): (
+        R,
+        "/api/v1/states/FRA/arrears-history?as_at=2024-12-31",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/arrears/rule8"): (R, "/api/v1/arrears/rule8?conference=10", {}, 200),
+    ("GET", "/api/v1/arrears/rules"): (R, "/api/v1/arrears/rules", {}, 200),
+    ("POST", "/api/v1/arrears/rules"): (
+        FO,
+        "/api/v1/arrears/rules",
+        {"json": {"effective_from": "2030-01-01", "reference": "ATT/CSP16/TEST"}},
+        201,
+    ),
+    ("POST", "/api/v1/payment-plans"): (
+        FO,
+        "/api/v1/payment-plans",
+        {
+            "json": {
+                "state_code": "FRA",
+                "received_on": "2024-06-01",
+                "note_verbale": "NV/1",
+                "reasons": "Budget cuts",
+                # what FRA owes on 2024-06-01 after the rows above
+                "total_outstanding": "129990.00",
+                "instalments": [
+                    {"due_on": "2024-07-01", "amount": "64995.00"},
+                    {"due_on": "2025-07-01", "amount": "64995.00"},
+                ],
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/payment-plans"): (R, "/api/v1/payment-plans", {}, 200),
+    ("GET", "/api/v1/payment-plans/{plan_id}"): (R, "/api/v1/payment-plans/1", {}, 200),
+    ("POST", "/api/v1/payment-plans/{plan_id}/decision"): (
+        FO,
+        "/api/v1/payment-plans/1/decision",
+        {"json": {"approved": True, "decided_on": "2024-06-20", "reference": "MC/1"}},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 

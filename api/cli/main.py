@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli.arrears import arrears_app, plans_app
 from api.cli.assess import assess_app
 from api.cli.budgets import budgets_app
 from api.cli.receipts import credit_app, rates_app, receipts_app
@@ -27,6 +28,8 @@ for sub, name in (
     (receipts_app, "receipts"),
     (rates_app, "rates"),
     (credit_app, "credit"),
+    (arrears_app, "arrears"),
+    (plans_app, "plans"),
 ):
     app.add_typer(sub, name=name)
 

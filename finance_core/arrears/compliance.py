@@ -41,7 +41,8 @@ class Compliance:
 
     ``received``: paid since the application; ``instalments_due`` and
     ``assessments_due``: what had fallen due by ``as_at``; ``shortfall`` the difference
-    (never negative); ``short_since`` the first day of the current shortfall;
+    (never negative; zero once the plan is completed: later assessments are no longer
+    the plan's business); ``short_since`` the first day of the current shortfall;
     ``lapsed_on`` / ``completed_on`` when the plan ended that way."""
 
     standing: Standing
@@ -110,7 +111,9 @@ def assess(
         instalments_due=totals["instalment"],
         assessments_due=totals["assessment"],
         plan_total=plan_total,
-        shortfall=max(0, totals["instalment"] + totals["assessment"] - totals["receipt"]),
+        shortfall=0
+        if standing is Standing.COMPLETED
+        else max(0, totals["instalment"] + totals["assessment"] - totals["receipt"]),
         short_since=short_since,
         lapsed_on=lapsed_on,
         completed_on=completed_on,
