@@ -140,3 +140,18 @@ def test_a_seven_year_plan_is_refused(example: Session, officer: Actor) -> None:
                 ],
             ),
         )
+
+
+def test_rule8_as_known_before_the_plan_was_decided(example: Session) -> None:
+    from datetime import timedelta
+
+    from finance_core.arrears.models import PaymentPlan
+
+    plan = example.get(PaymentPlan, 1)
+    assert plan is not None and plan.decision_recorded_at is not None
+    before = plan.decision_recorded_at - timedelta(microseconds=1)
+    row = next(
+        r for r in rule8(example, conference_number=11, known_at=before).rows if r.state == "CCC"
+    )
+    assert row.plan is None and row.subject
+    assert row.position.outstanding == 100_000 * K  # its receipt was recorded later too

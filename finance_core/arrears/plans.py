@@ -428,16 +428,20 @@ def list_plans(
     return list(plans), int(total)
 
 
-def approved_by(session: Session, as_at: date) -> dict[str, list[PaymentPlan]]:
-    """Each State's plans approved by ``as_at``, oldest application first."""
+def approved_by(
+    session: Session, as_at: date, known_at: datetime | None = None
+) -> dict[str, list[PaymentPlan]]:
+    """Each State's plans approved by ``as_at`` (with the decision recorded by
+    ``known_at``), oldest application first."""
     plans: dict[str, list[PaymentPlan]] = defaultdict(list)
+    query = select(PaymentPlan).where(
+        col(PaymentPlan.decision) == PlanDecision.APPROVED.value,
+        col(PaymentPlan.decided_on) <= as_at,
+    )
+    if known_at is not None:
+        query = query.where(col(PaymentPlan.decision_recorded_at) <= known_at)
     for plan in session.execute(
-        select(PaymentPlan)
-        .where(
-            col(PaymentPlan.decision) == PlanDecision.APPROVED.value,
-            col(PaymentPlan.decided_on) <= as_at,
-        )
-        .order_by(col(PaymentPlan.received_on), col(PaymentPlan.id))
+        query.order_by(col(PaymentPlan.received_on), col(PaymentPlan.id))
     ).scalars():
         plans[plan.state_code].append(plan)
     return plans

@@ -99,7 +99,7 @@ def rule8(
     for cell in report.cells:
         by_state.setdefault(cell.state, []).append(cell)
     statuses = statuses_on(session, as_at)
-    approved = plan_service.approved_by(session, as_at)
+    approved = plan_service.approved_by(session, as_at, known_at)
     rows: list[Rule8Row] = []
     for code, position in report.states.items():
         check = pure.trigger(position, by_state.get(code, []), as_at, rules)
