@@ -101,7 +101,8 @@ def notice_for(session: Session, *, run_id: int, state_code: str) -> Notice:
 
 
 @lru_cache(maxsize=1)
-def _templates() -> Environment:
+def templates() -> Environment:
+    """The Jinja2 templates of ``reports/templates`` (HTML autoescaped)."""
     return Environment(
         loader=PackageLoader("reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -111,7 +112,7 @@ def _templates() -> Environment:
 def render_html(notice: Notice, language: Language) -> str:
     """The notice as an HTML page."""
     return (
-        _templates()
+        templates()
         .get_template("notice.html.j2")
         .render(
             n=notice,

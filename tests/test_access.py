@@ -270,6 +270,12 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         200,
     ),
     ("GET", "/api/v1/arrears/rule8"): (R, "/api/v1/arrears/rule8?conference=10", {}, 200),
+    ("GET", "/api/v1/states/{code}/reminder"): (
+        R,
+        "/api/v1/states/FRA/reminder?as_at=2024-12-31&format=html&lang=es",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/arrears/rules"): (R, "/api/v1/arrears/rules", {}, 200),
     ("POST", "/api/v1/arrears/rules"): (
         FO,

@@ -294,3 +294,18 @@ def test_rules_are_dated_and_checked(env: ApiEnv) -> None:
     b = next(i for i in body["items"] if i["state_code"] == "BBB")
     # B: arrears 65,000 (2023-2025) against the 25,000 assessed for 2025 alone.
     assert b["trigger"]["threshold"] == "25000.00" and b["subject"] is True
+
+
+def test_reminder_letters(env: ApiEnv) -> None:
+    r = env.client.get(
+        "/api/v1/states/CCC/reminder?as_at=2026-08-24&lang=fr&format=html",
+        headers=env.auth("committee"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/html")
+    assert 'lang="fr"' in r.text and "State C" in r.text
+    nothing = env.client.get(
+        "/api/v1/states/AAA/reminder?as_at=2026-08-24", headers=env.auth("committee")
+    )
+    assert nothing.status_code == 404
+    assert "owes nothing" in nothing.json()["detail"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -56,6 +57,31 @@ def test_aging_rule8_and_a_plan_from_the_command_line(db: Database, example: Ses
     shown = attfin(db, "plans", "show", plan_id, "--as-at", "2025-12-31")
     assert "behind" in shown.stdout and "exempts the State" in shown.stdout
     assert "NV/BBB/2025/3" in attfin(db, "plans", "list", "--state", "BBB").stdout
+
+
+def test_reminders_for_every_state_in_arrears(
+    db: Database, example: Session, tmp_path: Path
+) -> None:
+    done = attfin(
+        db,
+        "arrears",
+        "reminders",
+        "--as-at",
+        "2026-08-24",
+        "--lang",
+        "es",
+        "--format",
+        "html",
+        "--out",
+        str(tmp_path / "letters"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 reminder(s) written" in done.stdout
+    written = sorted(p.name for p in (tmp_path / "letters").iterdir())
+    assert len(written) == 2 and all(n.endswith("-es.html") for n in written)
+    assert any("BBB" in n for n in written) and any("CCC" in n for n in written)
+    bad = attfin(db, "arrears", "reminders", "--lang", "de", "--out", str(tmp_path))
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_failures_are_one_line(db: Database, example: Session) -> None:

@@ -156,6 +156,43 @@ def rule8(
         typer.echo(f"  {i.state_code:<4}{mark:<8} {i.reason}")
 
 
+@arrears_app.command("reminders")
+def reminders_write(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the letters into.")],
+    as_at: AsAtOption = None,
+    known_at: KnownAtOption = None,
+    state: Annotated[
+        list[str] | None, typer.Option("--state", help="Only these States (repeatable).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="en, fr or es.")] = "en",
+    output_format: Annotated[str, typer.Option("--format", help="pdf or html.")] = "pdf",
+) -> None:
+    """Write a reminder letter for each State in arrears (or the States named)."""
+    from finance_core.arrears import service
+    from reports import reminders
+    from reports.i18n import Language
+
+    try:
+        language, fmt = Language(lang), reminders.ReminderFormat(output_format)
+    except ValueError as exc:
+        fail(str(exc))
+    load_models()
+    day, cutoff = _as_at(as_at), _known_at(known_at)
+    with reasons(), transaction(read_only=True) as session:
+        if state:
+            codes = [s.upper() for s in state]
+        else:
+            report = service.aging(session, as_at=day, known_at=cutoff)
+            codes = sorted(c for c, p in report.states.items() if p.arrears > 0)
+        out.mkdir(parents=True, exist_ok=True)
+        for i, code in enumerate(codes, start=1):
+            letter = reminders.reminder_for(session, state_code=code, as_at=day, known_at=cutoff)
+            path = out / f"{letter.filename_stem}-{language.value}.{fmt.value}"
+            path.write_bytes(reminders.render(letter, language, fmt))
+            typer.echo(f"[{i}/{len(codes)}] {letter.reference}: {path}")
+    typer.echo(f"{len(codes)} reminder(s) written to {out}")
+
+
 @arrears_app.command("rules")
 def rules_list() -> None:
     """The dated arrears and Rule 8 rules."""

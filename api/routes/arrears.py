@@ -31,7 +31,9 @@ from finance_core.arrears.schemas import (
 )
 from finance_core.db_types import utctoday
 from finance_core.states.service import get_state
+from reports import reminders
 from reports.aging import aging_csv
+from reports.i18n import Language
 
 router = APIRouter(tags=["arrears"])
 
@@ -102,6 +104,31 @@ def get_arrears_history(
     return arrears.history(
         session, state_code=code, as_at=as_at or utctoday(), known_at=as_utc(known_at)
     )
+
+
+@router.get(
+    "/states/{code}/reminder",
+    response_class=Response,
+    responses=file_responses("The reminder letter as PDF or HTML.", reminders.MEDIA_TYPES.values()),
+)
+def get_reminder(
+    code: str,
+    session: SessionDep,
+    _actor: ReaderDep,
+    as_at: AsAt = None,
+    known_at: KnownAt = None,
+    lang: Language = Language.EN,
+    format: reminders.ReminderFormat = reminders.ReminderFormat.PDF,
+) -> Response:
+    """The reminder letter to a State with contributions outstanding and due: its
+    statement of arrears, where it stands under Financial Rule 8 and how to apply for a
+    payment plan. 404 when the State owes nothing that is due."""
+    letter = reminders.reminder_for(
+        session, state_code=code, as_at=as_at or utctoday(), known_at=as_utc(known_at)
+    )
+    body = reminders.render(letter, lang, format)
+    filename = f"{letter.filename_stem}-{lang.value}.{format.value}"
+    return file_response(body, reminders.MEDIA_TYPES[format], filename)
 
 
 @router.get("/arrears/rule8", response_model=Rule8Out, responses=_READ_ERRORS)
