@@ -16,6 +16,7 @@ from finance_core.conferences.models import Conference
 from finance_core.demo import dataset
 from finance_core.demo.finance import DemoFinance, load_finance
 from finance_core.demo.payments import DemoPayments, load_payments
+from finance_core.demo.plans import DemoPlans, load_plans
 from finance_core.errors import Conflict
 from finance_core.ledger.models import JournalEntry
 from finance_core.reference.loader import ReferenceResult, load_reference
@@ -43,6 +44,7 @@ class DemoResult:
     registrations: dict[int, int]
     finance: DemoFinance
     payments: DemoPayments
+    plans: DemoPlans
     tokens: dict[str, str]
 
     def summary(self) -> str:
@@ -52,7 +54,9 @@ class DemoResult:
             f"{self.reference.states} States, {self.membership_events} membership events, "
             f"{self.conferences} CSPs, {sum(self.registrations.values())} registrations, "
             f"{self.finance.budgets} budgets, {self.finance.runs} assessment runs, "
-            f"{self.payments.receipts} receipts ({self.payments.reversed} reversed)",
+            f"{self.payments.receipts + self.plans.receipts} receipts "
+            f"({self.payments.reversed} reversed), {self.plans.applications} Rule 8(1)(d) "
+            f"payment plans ({self.plans.approved} approved, {self.plans.rejected} rejected)",
             "demo API tokens (shown once; paste one under Authorize at /docs):",
         ]
         lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]
@@ -108,6 +112,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
 
     finance = load_finance(session, actor=actor)
     payments = load_payments(session, actor=actor)
+    plans = load_plans(session, actor=actor)
 
     tokens: dict[str, str] = {}
     for name, role in dataset.DEMO_USERS:
@@ -122,6 +127,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         registrations=registered,
         finance=finance,
         payments=payments,
+        plans=plans,
         tokens=tokens,
     )
     audit.record(
@@ -136,6 +142,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
             "membership_events": result.membership_events,
             "conferences": result.conferences,
             "registrations": sum(registered.values()),
+            "payment_plans": plans.applications,
             "users": sorted(tokens),
         },
     )
