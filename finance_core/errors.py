@@ -30,6 +30,13 @@ class RuleViolation(DomainError):
 class ValidationFailed(DomainError):
     """The input is malformed; ``fields`` names each bad field or row/column."""
 
+    @classmethod
+    def raise_if(cls, fields: dict[str, str]) -> None:
+        """Raise for ``fields`` (field → message), if any, the first one as the detail."""
+        if fields:
+            name, message = next(iter(fields.items()))
+            raise cls(f"{name}: {message}", fields=fields)
+
 
 class PermissionDenied(DomainError):
     """The caller is known but may not do this."""

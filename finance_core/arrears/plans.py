@@ -59,12 +59,6 @@ def outstanding_due(
     )
 
 
-def _fail(fields: dict[str, str]) -> None:
-    if fields:
-        first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields)
-
-
 def _counts_for(
     session: Session, received_on: date, lead_days: int
 ) -> tuple[int | None, str | None]:
@@ -116,7 +110,7 @@ def apply_plan(
         fields["instalments"] = (
             f"add up to {format_minor(sum(amounts))}, not the total {format_minor(total)}"
         )
-    _fail(fields)
+    ValidationFailed.raise_if(fields)
     rule = rule_on(session, data.received_on)
     ends_on = data.instalments[-1].due_on
     limit = add_years(data.received_on, rule.plan_max_years)

@@ -87,9 +87,7 @@ def adopt_rule(session: Session, *, actor: Actor, data: ArrearsRuleIn) -> Arrear
     minimum = parse_minor(data.trigger_minimum, field="trigger_minimum")
     if minimum < 0:
         fields["trigger_minimum"] = "must not be negative"
-    if fields:
-        first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields)
+    ValidationFailed.raise_if(fields)
     if session.execute(
         select(col(ArrearsRule.id)).where(col(ArrearsRule.effective_from) == data.effective_from)
     ).first():

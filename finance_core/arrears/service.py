@@ -26,8 +26,7 @@ from finance_core.arrears.schemas import (
     HistoryPointOut,
     StateAgingOut,
 )
-from finance_core.assessments.models import AssessmentRun
-from finance_core.budgets.models import Budget
+from finance_core.assessments.due import due_dates
 from finance_core.ledger.models import AccountType, JournalEntry, LedgerAccount, LedgerPosting
 from finance_core.money import format_minor
 from finance_core.states.models import State
@@ -45,18 +44,6 @@ def receivable_accounts(session: Session, funds: Sequence[str] | None = None) ->
     if funds is not None:
         query = query.where(col(LedgerAccount.fund_code).in_(list(funds)))
     return [int(i) for i in session.execute(query).scalars()]
-
-
-def due_dates(session: Session) -> dict[tuple[str, int], date]:
-    """The earliest due date of the assessments of each fund and year."""
-    return {
-        (str(fund), int(year)): due_on
-        for fund, year, due_on in session.execute(
-            select(col(Budget.fund_code), col(Budget.year), func.min(col(AssessmentRun.due_on)))
-            .join(AssessmentRun, col(AssessmentRun.budget_id) == col(Budget.id))
-            .group_by(col(Budget.fund_code), col(Budget.year))
-        ).all()
-    }
 
 
 def cells_query(

@@ -64,9 +64,7 @@ def _check(data: MethodologyIn) -> None:
         fields["fixed_shares"] = "sum over 100 %"
     if any(v < 0 for v in data.fixed_shares.values()):
         fields["fixed_shares"] = "must not be negative"
-    if fields:
-        first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields)
+    ValidationFailed.raise_if(fields)
 
 
 def adopt(session: Session, *, actor: Actor, data: MethodologyIn) -> MethodologyVersion:

@@ -19,9 +19,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from finance_core.actor import Actor
-from finance_core.assessments.models import AssessmentRun
+from finance_core.assessments.due import due_dates
 from finance_core.audit import service as audit
-from finance_core.budgets.models import Budget
 from finance_core.db_types import utctoday
 from finance_core.errors import Conflict, NotFound, ValidationFailed
 from finance_core.funds.models import Fund
@@ -134,14 +133,7 @@ def debts_of(session: Session, state_code: str, as_at: date) -> list[alloc.Debt]
         state=state_code,
         account_type=AccountType.RECEIVABLE.value,
     )
-    due = {
-        (str(fund), int(year)): due_on
-        for fund, year, due_on in session.execute(
-            select(col(Budget.fund_code), col(Budget.year), func.min(col(AssessmentRun.due_on)))
-            .join(AssessmentRun, col(AssessmentRun.budget_id) == col(Budget.id))
-            .group_by(col(Budget.fund_code), col(Budget.year))
-        ).all()
-    }
+    due = due_dates(session)
     return [
         alloc.Debt(
             fund=str(b.fund),
@@ -176,9 +168,7 @@ def validate_receipt(
         fields["value_on"] = "a payment cannot be dated in the future"
     if data.earmark_fund is not None and session.get(Fund, data.earmark_fund) is None:
         fields["earmark_fund"] = f"unknown fund {data.earmark_fund}"
-    if fields:
-        first = next(iter(fields.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1]}", fields=fields)
+    ValidationFailed.raise_if(fields)
     if data.usd_amount is not None:
         return (
             currency,
