@@ -45,6 +45,7 @@ bench: install ## benchmarks: print their figures
 	$(BIN)/python -m tests.bench.assessment_run
 	$(BIN)/python -m tests.bench.payments_http
 	$(BIN)/python -m tests.bench.statement
+	$(BIN)/python -m tests.bench.aging
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

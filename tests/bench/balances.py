@@ -19,6 +19,7 @@ import cProfile
 import hashlib
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -94,7 +95,7 @@ RAW_QUERY_KNOWN = text(_RAW_SQL.format(extra=" AND recorded_at <= :k")).bindpara
 
 T = TypeVar("T")
 Key = tuple[str, str | None, str | None, int | None]
-PostingRow = tuple[int, int, int, str, date, datetime, int, str, int]
+PostingRow = tuple[int, int, int, str, date, datetime, int, str, int | None]
 EntryRow = tuple[int, date, datetime, str, str, str, str, str]
 
 
@@ -114,20 +115,69 @@ def entry_hash(seq: int) -> str:
     return hashlib.sha256(f"attfin-bench-entry-{seq}".encode()).hexdigest()
 
 
+#: With receipts: State i never pays when i % 8 == 7; the others offer what keeps a
+#: State level on average times PAY_FACTORS[i % 8], so some keep up and some fall behind.
+PAY_FACTORS = (3.0, 2.5, 2.0, 1.6, 1.25, 0.9, 0.6)
+
+
+class _Debts:
+    """What each State owes per fund and assessment year as the generator goes, to pay
+    the oldest year first."""
+
+    def __init__(self) -> None:
+        self.owed: dict[tuple[str, str, int], int] = {}
+        self.open_years: dict[tuple[str, str], deque[int]] = {}
+
+    def assess(self, state: str, fund: str, year: int, amount: int) -> None:
+        owed = self.owed[(state, fund, year)] = self.owed.get((state, fund, year), 0) + amount
+        years = self.open_years.setdefault((state, fund), deque())
+        if owed > 0 and (not years or years[-1] != year):
+            years.append(year)  # assessment years never go back, so this keeps them sorted
+
+    def pay(self, state: str, fund: str, offered: int) -> tuple[int, int | None]:
+        """(amount, assessment year) of a payment of up to ``offered`` cents on the oldest
+        year with anything owed; (``offered``, None) when nothing is owed."""
+        years = self.open_years.get((state, fund))
+        while years and self.owed[(state, fund, years[0])] <= 0:
+            years.popleft()
+        if not years:
+            return offered, None
+        paid = min(offered, self.owed[(state, fund, years[0])])
+        self.owed[(state, fund, years[0])] -= paid
+        return paid, years[0]
+
+
 def generate(
     n_entries: int,
     codes: Sequence[str],
     accounts: dict[str, int],
     seed: int,
     first_day: date = FIRST_DAY,
+    *,
+    receipt_share: float = 0.0,
 ) -> Iterator[Batch]:
     """The ledger in batches: entries dated evenly from ``first_day`` to 2026-09-30, each
     an assessment of two States in one of the six funds (receivable against assessed
-    revenue), recorded 0-90 days after its value date."""
+    revenue), recorded 0-90 days after its value date.
+
+    With ``receipt_share`` > 0, that share of the entries (drawn at random) are receipts
+    instead (entry type "receipt"): in one fund, two States each pay on their oldest
+    assessment year with anything owed, at most what is owed there (the fund's bank
+    debited with the State, its receivable credited with the State and year, as
+    ``record_receipt`` posts them; when the State owes nothing in the fund, its State
+    credit is credited instead). Every eighth State never pays; the others pay amounts
+    scaled by ``PAY_FACTORS``. The default (0) gives exactly the ledger it always gave."""
     rng = random.Random(seed)
     days = (LAST_DAY - first_day).days + 1
     receivable = {f: accounts[f"{f}.receivable"] for f in FUNDS}
     revenue = {f: accounts[f"{f}.assessed_revenue"] for f in FUNDS}
+    bank = {f: accounts[f"{f}.bank"] for f in FUNDS} if receipt_share else {}
+    credit = {f: accounts[f"{f}.state_credit"] for f in FUNDS} if receipt_share else {}
+    factor = {c: PAY_FACTORS[i % 8] for i, c in enumerate(codes) if i % 8 != 7}
+    payers = list(factor)
+    # Mean receipt line that pays for the mean assessment line of a paying State.
+    level = (1 - receipt_share) / receipt_share * len(payers) / len(codes) if receipt_share else 0
+    debts = _Debts()
     prev = GENESIS_HASH
     postings: list[PostingRow] = []
     entries: list[EntryRow] = []
@@ -138,23 +188,36 @@ def generate(
         ) + timedelta(seconds=rng.randrange(90 * 86_400), microseconds=rng.randrange(1_000_000))
         fund = rng.choice(FUNDS)
         year = value_on.year
+        receipt = bool(receipt_share) and rng.random() < receipt_share
         line = 0
         for _ in range(2):
-            state = rng.choice(codes)
-            amount = rng.randrange(1_000, 10_000_000)
-            for account, signed in ((receivable[fund], amount), (revenue[fund], -amount)):
+            lines: tuple[tuple[int, int, int | None], ...]
+            if receipt:
+                state = rng.choice(payers)
+                offered = max(1, int(rng.randrange(1_000, 10_000_000) * level * factor[state]))
+                amount, paid_year = debts.pay(state, fund, offered)
+                paid_to = receivable[fund] if paid_year is not None else credit[fund]
+                lines = ((bank[fund], amount, None), (paid_to, -amount, paid_year))
+            else:
+                state = rng.choice(codes)
+                amount = rng.randrange(1_000, 10_000_000)
+                if receipt_share:
+                    debts.assess(state, fund, year, amount)
+                lines = ((receivable[fund], amount, year), (revenue[fund], -amount, year))
+            for account, signed, dim_year in lines:
                 line += 1
                 postings.append(
-                    (seq, line, account, fund, value_on, recorded_at, signed, state, year)
+                    (seq, line, account, fund, value_on, recorded_at, signed, state, dim_year)
                 )
+        kind = "receipt" if receipt else "assessment"
         digest = entry_hash(seq)
         entries.append(
             (
                 seq,
                 value_on,
                 recorded_at,
-                "assessment",
-                f"Bench assessment {seq}",
+                kind,
+                f"Bench {kind} {seq}",
                 "bench",
                 prev,
                 digest,
@@ -272,8 +335,10 @@ def prepare(
     *,
     name: str = "bench_balances",
     first_day: date = FIRST_DAY,
+    receipt_share: float = 0.0,
 ) -> BenchDatabase:
-    """A fresh database loaded with ``args.postings`` postings from ``first_day`` on."""
+    """A fresh database loaded with ``args.postings`` postings from ``first_day`` on
+    (``receipt_share`` of the entries receipts: see ``generate``)."""
     say(f"{dialect}: preparing a fresh database ...")
     db = env.database(dialect, name)
     codes = state_codes(args.states)
@@ -285,7 +350,14 @@ def prepare(
             data=FundCreate(code="PRJ", name="Project fund", kind=FundKind.VOLUNTARY),
         )
     n_entries = args.postings // 4
-    batches = generate(n_entries, codes, account_ids(db.engine), args.seed, first_day)
+    batches = generate(
+        n_entries,
+        codes,
+        account_ids(db.engine),
+        args.seed,
+        first_day,
+        receipt_share=receipt_share,
+    )
     say(f"{dialect}: loading {4 * n_entries:,} postings ({n_entries:,} entries) ...")
     with Stopwatch() as sw:
         if dialect == "sqlite":
