@@ -46,6 +46,7 @@ bench: install ## benchmarks: print their figures
 	$(BIN)/python -m tests.bench.payments_http
 	$(BIN)/python -m tests.bench.statement
 	$(BIN)/python -m tests.bench.aging
+	$(BIN)/python -m tests.bench.forecast
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

@@ -15,10 +15,14 @@ from api.routes import (
     arrears,
     assessments,
     budgets,
+    close,
     conferences,
+    expenditures,
+    forecast,
     funds,
     ledger,
     payments,
+    reserve,
     states,
     system,
     users,
@@ -43,6 +47,10 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (assessments.router, API_PREFIX),
     (payments.router, API_PREFIX),
     (arrears.router, API_PREFIX),
+    (expenditures.router, API_PREFIX),
+    (reserve.router, API_PREFIX),
+    (close.router, API_PREFIX),
+    (forecast.router, API_PREFIX),
 )
 
 

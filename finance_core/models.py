@@ -5,7 +5,16 @@ from finance_core.arrears.models import ArrearsRule, PaymentPlan, PlanInstalment
 from finance_core.assessments.models import AssessmentLine, AssessmentRun, MethodologyVersion
 from finance_core.audit.models import AuditEvent
 from finance_core.budgets.models import Budget, BudgetLine, BudgetLineAmount, BudgetVersion
+from finance_core.close.models import SurplusCredit, SurplusDecision, YearClose
 from finance_core.conferences.models import Conference, Registration
+from finance_core.expenditures.models import (
+    Commitment,
+    CommitmentCancellation,
+    Expenditure,
+    ExpenditureReversal,
+    ExpenditureUsdConfirmation,
+)
+from finance_core.forecast.models import SpendingPlan
 from finance_core.funds.models import Fund
 from finance_core.idempotency.models import IdempotencyRecord
 from finance_core.ledger.models import (
@@ -25,6 +34,7 @@ from finance_core.payments.models import (
     ReceiptReversal,
     UsdConfirmation,
 )
+from finance_core.reserve.models import ReserveMovement, ReserveTargetRule
 from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate, State
 from finance_core.system.models import SystemFlag
 
@@ -40,10 +50,15 @@ __all__ = [
     "BudgetLineAmount",
     "BudgetVersion",
     "ClosedPeriod",
+    "Commitment",
+    "CommitmentCancellation",
     "Conference",
     "CreditUse",
     "CreditUseLine",
     "ExchangeRate",
+    "Expenditure",
+    "ExpenditureReversal",
+    "ExpenditureUsdConfirmation",
     "Fund",
     "IdempotencyRecord",
     "JournalEntry",
@@ -59,9 +74,15 @@ __all__ = [
     "ReceiptAllocation",
     "ReceiptReversal",
     "Registration",
+    "ReserveMovement",
+    "ReserveTargetRule",
     "ScaleRate",
+    "SpendingPlan",
     "State",
+    "SurplusCredit",
+    "SurplusDecision",
     "SystemFlag",
     "UsdConfirmation",
     "User",
+    "YearClose",
 ]

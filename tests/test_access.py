@@ -29,6 +29,10 @@ PUBLIC = {"public"}
 
 CSV = b"code,name,un_member\nITA,Italy,true\n"
 BANK = b"value_date,amount,currency,reference,payer\n2024-02-03,10.00,USD,BANK-9,France\n"
+SPENT = (
+    b"fund,year,line,value_date,amount,currency,category,payee,reference\n"
+    b"SEC,2024,A,2024-04-01,25.00,USD,travel,Taxi,T-1\n"
+)
 
 # (method, path template): (who may call, concrete path, request kwargs, success status)
 TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
@@ -310,6 +314,166 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         {"json": {"approved": True, "decided_on": "2024-06-20", "reference": "MC/1"}},
         200,
     ),
+    ("POST", "/api/v1/spending-plans"): (
+        FO,
+        "/api/v1/spending-plans",
+        {
+            "json": {
+                "fund": "SEC",
+                "year": 2025,
+                "reference": "SP-2025",
+                "months": [{"month": 8, "amount": "60000.00"}],
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/spending-plans"): (R, "/api/v1/spending-plans", {}, 200),
+    ("GET", "/api/v1/forecast"): (
+        R,
+        "/api/v1/forecast?as_at=2024-12-31&fund=all&format=csv",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/reserve"): (R, "/api/v1/reserve?as_at=2024-12-31", {}, 200),
+    ("GET", "/api/v1/reserve/rules"): (R, "/api/v1/reserve/rules", {}, 200),
+    ("POST", "/api/v1/reserve/rules"): (
+        FO,
+        "/api/v1/reserve/rules",
+        {"json": {"effective_from": "2030-01-01", "percent": "8", "reference": "ATT/CSP16/T"}},
+        201,
+    ),
+    ("GET", "/api/v1/reserve/movements"): (R, "/api/v1/reserve/movements", {}, 200),
+    ("POST", "/api/v1/reserve/movements"): (
+        FO,
+        "/api/v1/reserve/movements",
+        {
+            "json": {
+                "kind": "contribution",
+                "value_on": "2024-03-01",
+                "amount": "500.00",
+                "state_code": "FRA",
+                "reference": "BANK-WCF-1",
+            }
+        },
+        201,
+    ),
+    # SEC 2023 (bank interest of 10.00) was proposed for closing by another officer in
+    # the set-up, so that the finance officer here is the second person who approves
+    ("GET", "/api/v1/year-end/{fund}/{year}/surplus"): (
+        R,
+        "/api/v1/year-end/SEC/2023/surplus",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/year-end/{fund}/{year}/simulation"): (
+        R,
+        "/api/v1/year-end/SEC/2023/simulation?as_at=2024-06-01&split_percent=50",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/year-end/{fund}/{year}/close"): (
+        FO,
+        "/api/v1/year-end/CSP/2023/close",
+        {"json": {"note": "nothing happened in 2023"}},
+        201,
+    ),
+    ("POST", "/api/v1/year-end/closes/{close_id}/approval"): (
+        FO,
+        "/api/v1/year-end/closes/1/approval",
+        {"json": {"reference": "CLOSE/SEC/2023"}},
+        200,
+    ),
+    ("POST", "/api/v1/year-end/{fund}/{year}/surplus-decision"): (
+        FO,
+        "/api/v1/year-end/SEC/2023/surplus-decision",
+        {"json": {"decided_on": "2024-06-01", "reference": "ATT/CSP10/D", "option": "to_reserve"}},
+        201,
+    ),
+    ("GET", "/api/v1/year-end/closes"): (R, "/api/v1/year-end/closes", {}, 200),
+    ("GET", "/api/v1/year-end/surplus-decisions"): (
+        R,
+        "/api/v1/year-end/surplus-decisions",
+        {},
+        200,
+    ),
+    # expenditures on SEC 2024 line A: commitment 1 (CHF), expenditure 1 paid against it,
+    # confirmed, reversed; then the commitment's remainder cancelled
+    ("POST", "/api/v1/commitments"): (
+        FO,
+        "/api/v1/commitments",
+        {
+            "json": {
+                "fund": "SEC",
+                "year": 2024,
+                "line_code": "A",
+                "committed_on": "2024-02-01",
+                "amount": "1000.00",
+                "currency": "CHF",
+                "payee": "Venue",
+                "reference": "PO-1",
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/commitments"): (R, "/api/v1/commitments?status=open", {}, 200),
+    ("GET", "/api/v1/commitments/{commitment_id}"): (R, "/api/v1/commitments/1", {}, 200),
+    ("POST", "/api/v1/expenditures"): (
+        FO,
+        "/api/v1/expenditures",
+        {
+            "json": {
+                "fund": "SEC",
+                "year": 2024,
+                "line_code": "A",
+                "value_on": "2024-03-01",
+                "amount": "400.00",
+                "currency": "CHF",
+                "category": "contractual_services",
+                "payee": "Venue",
+                "reference": "INV-1",
+                "commitment_id": 1,
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/expenditures"): (R, "/api/v1/expenditures?fund=SEC", {}, 200),
+    ("GET", "/api/v1/expenditures/{expenditure_id}"): (R, "/api/v1/expenditures/1", {}, 200),
+    ("POST", "/api/v1/expenditures/{expenditure_id}/usd-confirmation"): (
+        FO,
+        "/api/v1/expenditures/1/usd-confirmation",
+        {"json": {"usd_amount": "461.00", "value_on": "2024-03-03"}},
+        201,
+    ),
+    ("POST", "/api/v1/expenditures/{expenditure_id}/reversal"): (
+        FO,
+        "/api/v1/expenditures/1/reversal",
+        {"json": {"value_on": "2024-03-05", "reason": "Paid in error"}},
+        201,
+    ),
+    ("POST", "/api/v1/commitments/{commitment_id}/cancellation"): (
+        FO,
+        "/api/v1/commitments/1/cancellation",
+        {"json": {"cancelled_on": "2024-03-06", "reason": "Order closed"}},
+        201,
+    ),
+    ("POST", "/api/v1/expenditure-imports/preview"): (
+        FO,
+        "/api/v1/expenditure-imports/preview",
+        {"files": {"file": ("e.csv", SPENT, "text/csv")}},
+        200,
+    ),
+    ("POST", "/api/v1/expenditure-imports/commit"): (
+        FO,
+        "/api/v1/expenditure-imports/commit",
+        {"files": {"file": ("e.csv", SPENT, "text/csv")}, "data": {"rows": "[2]"}},
+        201,
+    ),
+    ("GET", "/api/v1/budget-execution"): (
+        R,
+        "/api/v1/budget-execution?fund=SEC&year=2024&as_at=2024-12-31&format=csv",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 
@@ -377,6 +541,7 @@ def env(engine: Engine) -> Iterator[ApiEnv]:
 
         create_user(s, actor=setup, name="spare", roles=["committee"])
         _assessment_setup(s, setup)
+        _close_setup(s, setup)
         s.commit()
     with api_env(engine) as e:
         yield e
@@ -591,3 +756,19 @@ def test_audit_log_records_writes_with_origin(env: ApiEnv) -> None:
     assert event["actor"] == "user-finance_officer"
     assert event["origin"].startswith("api ")
     assert event["object_id"] == "PRJ2"
+
+
+def _close_setup(s: Session, setup: Actor) -> None:
+    """Bank interest of 10.00 for SEC in 2023, and the close of SEC 2023 proposed by
+    ``setup`` (close 1), for a finance officer to approve as the second person."""
+    from finance_core.close.service import propose_close
+
+    post_entry(
+        s,
+        actor=setup,
+        value_on=date(2023, 12, 31),
+        entry_type="interest",
+        description="Bank interest",
+        postings=[PostingSpec("SEC.bank", 1000), PostingSpec("SEC.other_revenue", -1000)],
+    )
+    propose_close(s, actor=setup, fund="SEC", year=2023)

@@ -10,7 +10,11 @@ import typer
 from api.cli.arrears import arrears_app, plans_app
 from api.cli.assess import assess_app
 from api.cli.budgets import budgets_app
+from api.cli.close import close_app
+from api.cli.expenditures import commitments_app, expenditures_app
+from api.cli.forecast import forecast_command, spending_plan_app
 from api.cli.receipts import credit_app, rates_app, receipts_app
+from api.cli.reserve import reserve_app
 from api.cli.states import states_app
 from api.cli.system import db_app, demo_app, ledger_app
 from api.cli.users import users_app
@@ -30,8 +34,14 @@ for sub, name in (
     (credit_app, "credit"),
     (arrears_app, "arrears"),
     (plans_app, "plans"),
+    (expenditures_app, "expenditures"),
+    (commitments_app, "commitments"),
+    (spending_plan_app, "spending-plan"),
+    (reserve_app, "reserve"),
+    (close_app, "close"),
 ):
     app.add_typer(sub, name=name)
+app.command("forecast")(forecast_command)
 
 
 @app.command("serve")

@@ -14,6 +14,8 @@ from finance_core.audit import service as audit
 from finance_core.conferences import service as conferences
 from finance_core.conferences.models import Conference
 from finance_core.demo import dataset
+from finance_core.demo.close import DemoClose, load_close
+from finance_core.demo.expenditures import DemoExpenditures, load_expenditures
 from finance_core.demo.finance import DemoFinance, load_finance
 from finance_core.demo.payments import DemoPayments, load_payments
 from finance_core.demo.plans import DemoPlans, load_plans
@@ -45,6 +47,8 @@ class DemoResult:
     finance: DemoFinance
     payments: DemoPayments
     plans: DemoPlans
+    expenditures: DemoExpenditures
+    close: DemoClose
     tokens: dict[str, str]
 
     def summary(self) -> str:
@@ -56,7 +60,11 @@ class DemoResult:
             f"{self.finance.budgets} budgets, {self.finance.runs} assessment runs, "
             f"{self.payments.receipts + self.plans.receipts} receipts "
             f"({self.payments.reversed} reversed), {self.plans.applications} Rule 8(1)(d) "
-            f"payment plans ({self.plans.approved} approved, {self.plans.rejected} rejected)",
+            f"payment plans ({self.plans.approved} approved, {self.plans.rejected} rejected), "
+            f"{self.expenditures.expenditures} expenditures and "
+            f"{self.expenditures.commitments} commitments, "
+            f"{self.close.closes} year-end closes with {self.close.decisions} surplus "
+            f"decisions, {self.close.movements} reserve movements",
             "demo API tokens (shown once; paste one under Authorize at /docs):",
         ]
         lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]
@@ -113,6 +121,10 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     finance = load_finance(session, actor=actor)
     payments = load_payments(session, actor=actor)
     plans = load_plans(session, actor=actor)
+    expenditures = load_expenditures(session, actor=actor)
+    # Closing 2015–2024 refuses every later posting dated in those years: this comes
+    # after every loader that posts into them.
+    close = load_close(session, actor=actor)
 
     tokens: dict[str, str] = {}
     for name, role in dataset.DEMO_USERS:
@@ -128,6 +140,8 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         finance=finance,
         payments=payments,
         plans=plans,
+        expenditures=expenditures,
+        close=close,
         tokens=tokens,
     )
     audit.record(

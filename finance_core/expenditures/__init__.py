@@ -1,0 +1,1 @@
+"""Expenditures and commitments against budget lines; budget vs commitments vs actual."""
