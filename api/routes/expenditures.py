@@ -3,7 +3,6 @@ budget vs commitments vs actual."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
@@ -17,8 +16,8 @@ from api.errors import error_responses
 from api.files import file_response, file_responses
 from api.idempotency import IdempotencyDep
 from api.schemas import Page
+from api.uploads import parse_mapping, parse_rows, read_upload
 from finance_core.db_types import utctoday
-from finance_core.errors import ValidationFailed
 from finance_core.expenditures import importer, service
 from finance_core.expenditures.importer import ExpenditureMapping, ExpenditureProposal
 from finance_core.expenditures.schemas import (
@@ -205,25 +204,6 @@ def cancel_commitment(
     return service.commitment_out(session, commitment_id)
 
 
-def _mapping(text: str | None) -> ExpenditureMapping:
-    if not text:
-        return ExpenditureMapping()
-    try:
-        return ExpenditureMapping.model_validate_json(text)
-    except ValueError as exc:
-        raise ValidationFailed(
-            "mapping is not a valid JSON column mapping",
-            fields={"mapping": str(exc).splitlines()[0]},
-        ) from exc
-
-
-async def _upload(file: UploadFile) -> bytes:
-    content = await file.read(importer.MAX_BYTES + 1)
-    if len(content) > importer.MAX_BYTES:
-        raise ValidationFailed("the file is larger than 5 MB", fields={"file": "too large"})
-    return content
-
-
 MappingForm = Annotated[
     str | None,
     Form(
@@ -247,12 +227,12 @@ async def preview_import(
 ) -> list[ExpenditureProposal]:
     """Dry run of an expenditure file: each row ready, invalid (with the row and column at
     fault) or duplicate, with the US dollars it would post; writes nothing."""
-    content = await _upload(file)
+    content = await read_upload(file)
     return importer.dry_run(
         session,
         content=content,
         filename=file.filename or "expenditures.csv",
-        mapping=_mapping(mapping),
+        mapping=parse_mapping(ExpenditureMapping, mapping),
     )
 
 
@@ -275,19 +255,14 @@ async def commit_import(
 ) -> ImportOut:
     """Record the chosen rows: all of them or none. Recording a row twice is refused (its
     payee's reference is already used)."""
-    content = await _upload(file)
-    try:
-        chosen = [int(r) for r in json.loads(rows)]
-    except (ValueError, TypeError) as exc:
-        raise ValidationFailed(
-            "rows is a JSON list of row numbers", fields={"rows": "JSON list of integers"}
-        ) from exc
+    content = await read_upload(file)
+    chosen = parse_rows(rows)
     ids = importer.commit(
         session,
         actor=actor,
         content=content,
         filename=file.filename or "expenditures.csv",
-        mapping=_mapping(mapping),
+        mapping=parse_mapping(ExpenditureMapping, mapping),
         rows=chosen,
     )
     return ImportOut(expenditures=[service.expenditure_out(session, i) for i in ids])

@@ -17,6 +17,7 @@ from api.errors import error_responses
 from api.files import file_response, file_responses
 from api.idempotency import IdempotencyDep
 from api.schemas import Page
+from api.uploads import parse_mapping, read_upload
 from finance_core.errors import RuleViolation, ValidationFailed
 from finance_core.payments import bank_import, credits, service, statement
 from finance_core.payments.allocation import Earmark
@@ -271,25 +272,6 @@ def get_statement(
     return file_response(body, STATEMENT_MEDIA[format], name)
 
 
-def _mapping(text: str | None) -> ColumnMapping:
-    if not text:
-        return ColumnMapping()
-    try:
-        return ColumnMapping.model_validate_json(text)
-    except ValueError as exc:
-        raise ValidationFailed(
-            "mapping is not a valid JSON column mapping",
-            fields={"mapping": str(exc).splitlines()[0]},
-        ) from exc
-
-
-async def _upload(file: UploadFile) -> bytes:
-    content = await file.read(bank_import.MAX_BYTES + 1)
-    if len(content) > bank_import.MAX_BYTES:
-        raise ValidationFailed("the file is larger than 5 MB", fields={"file": "too large"})
-    return content
-
-
 MappingForm = Annotated[
     str | None,
     Form(
@@ -308,12 +290,12 @@ async def preview_statement(
 ) -> list[Proposal]:
     """Dry run of a bank statement: each line's State (by code, exact name, or the code at
     the end of an assessment reference) and proposed allocation; writes nothing."""
-    content = await _upload(file)
+    content = await read_upload(file)
     return bank_import.dry_run(
         session,
         content=content,
         filename=file.filename or "statement.csv",
-        mapping=_mapping(mapping),
+        mapping=parse_mapping(ColumnMapping, mapping),
     )
 
 
@@ -340,7 +322,7 @@ async def commit_statement(
 ) -> CommitOut:
     """Record the chosen lines: all of them or none. Recording a line twice is refused
     (its bank reference is already used)."""
-    content = await _upload(file)
+    content = await read_upload(file)
     try:
         chosen = [int(r) for r in json.loads(rows)]
         named = {int(k): str(v).upper() for k, v in json.loads(states or "{}").items()}
@@ -354,7 +336,7 @@ async def commit_statement(
         actor=actor,
         content=content,
         filename=file.filename or "statement.csv",
-        mapping=_mapping(mapping),
+        mapping=parse_mapping(ColumnMapping, mapping),
         rows=chosen,
         states=named,
     )

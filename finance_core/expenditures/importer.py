@@ -27,10 +27,7 @@ from finance_core.expenditures.models import Category
 from finance_core.expenditures.schemas import ExpenditureIn
 from finance_core.money import format_minor
 from finance_core.payments.amounts import decimals_of
-from finance_core.states.importer import read_table
-
-#: Largest file accepted (bytes).
-MAX_BYTES = 5 * 1024 * 1024
+from finance_core.states.importer import MAX_BYTES, read_table
 
 
 class ExpenditureMapping(BaseModel):

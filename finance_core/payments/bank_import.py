@@ -28,11 +28,9 @@ from finance_core.payments.service import (
     record_receipt,
     validate_receipt,
 )
-from finance_core.states.importer import read_table
+from finance_core.states.importer import MAX_BYTES, read_table
 from finance_core.states.models import State
 
-#: Largest statement file accepted (bytes).
-MAX_BYTES = 5 * 1024 * 1024
 _CODE_AT_END = re.compile(r"(?:^|[/\s-])([A-Z]{3})\s*$")
 
 

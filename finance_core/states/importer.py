@@ -61,6 +61,10 @@ class _Row:
     ldc: tuple[date, date | None] | None
 
 
+#: Largest import file accepted (bytes): States, bank statements, expenditures.
+MAX_BYTES = 5 * 1024 * 1024
+
+
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
     """The file's rows as text (CSV or XLSX by file name), with normalised headers."""
     suffix = Path(filename).suffix.lower()

@@ -1,0 +1,46 @@
+"""What file-import routes share: reading an upload within the size limit and parsing
+the JSON form fields (column mapping, chosen rows) into clear validation errors."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from fastapi import UploadFile
+from pydantic import BaseModel
+
+from finance_core.errors import ValidationFailed
+from finance_core.states.importer import MAX_BYTES
+
+MappingT = TypeVar("MappingT", bound=BaseModel)
+
+
+async def read_upload(file: UploadFile) -> bytes:
+    """The uploaded file's bytes, or ValidationFailed when it is larger than MAX_BYTES."""
+    content = await file.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise ValidationFailed("the file is larger than 5 MB", fields={"file": "too large"})
+    return content
+
+
+def parse_mapping(model: type[MappingT], text: str | None) -> MappingT:
+    """A column mapping given as JSON (its defaults when absent)."""
+    if not text:
+        return model()
+    try:
+        return model.model_validate_json(text)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "mapping is not a valid JSON column mapping",
+            fields={"mapping": str(exc).splitlines()[0]},
+        ) from exc
+
+
+def parse_rows(text: str) -> list[int]:
+    """The rows chosen for recording, given as a JSON list of row numbers."""
+    try:
+        return [int(r) for r in json.loads(text)]
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed(
+            "rows is a JSON list of row numbers", fields={"rows": "JSON list of integers"}
+        ) from exc
