@@ -624,16 +624,30 @@ def _contribution(
 
 
 def fund_cash(session: Session, fund: str, as_at: date) -> int:
-    """The cash (bank balance, US cents) of ``fund`` as at ``as_at``."""
-    rows = balances(
-        session,
-        as_at=as_at,
-        by=[],
-        fund=fund,
-        account_type=AccountType.BANK.value,
-        include_zero=True,
+    """The cash (US cents) ``fund`` can pay out on ``as_at``: its bank balance then, or
+    less if payments already recorded with later value dates need some of it (the
+    lowest bank balance from ``as_at`` on), never below zero."""
+    bank = account_code(fund, AccountType.BANK)
+    running = sum(
+        b.amount_minor
+        for b in balances(
+            session, as_at=as_at, by=[], fund=fund, account_type=AccountType.BANK.value
+        )
     )
-    return sum(b.amount_minor for b in rows)
+    lowest = running
+    later = session.execute(
+        select(
+            col(LedgerPosting.value_on), cast(func.sum(col(LedgerPosting.amount_minor)), BigInteger)
+        )
+        .join(LedgerAccount, col(LedgerAccount.id) == col(LedgerPosting.account_id))
+        .where(col(LedgerAccount.code) == bank, col(LedgerPosting.value_on) > as_at)
+        .group_by(col(LedgerPosting.value_on))
+        .order_by(col(LedgerPosting.value_on))
+    ).all()
+    for _day, amount in later:
+        running += int(amount)
+        lowest = min(lowest, running)
+    return max(0, lowest)
 
 
 def transfer_from_surplus(
