@@ -17,6 +17,18 @@ class Page(BaseModel, Generic[T]):
     limit: int
     offset: int
 
+    @classmethod
+    def whole(cls, items: list[T]) -> Page[T]:
+        """Every item in one page."""
+        return cls(items=items, total=len(items), limit=len(items), offset=0)
+
+    @classmethod
+    def window(cls, items: list[T], *, limit: int, offset: int) -> Page[T]:
+        """The ``limit`` items from ``offset`` of all ``items``."""
+        return cls(
+            items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset
+        )
+
 
 class ErrorBody(BaseModel):
     """Every error response: the error class, a sentence, and optionally bad fields."""

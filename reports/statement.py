@@ -27,6 +27,7 @@ COLUMNS = (
     "refunded",
     REVERSED,
     "exchange",
+    "surplus_credited",
     "other",
 )
 TITLES = {
@@ -40,6 +41,7 @@ TITLES = {
     "refunded": "Refunded",
     REVERSED: "Reversed",
     "exchange": "Exchange difference",
+    "surplus_credited": "Surplus credited",
     "other": "Other",
     "closing": "Closing balance",
 }

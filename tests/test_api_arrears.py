@@ -260,7 +260,9 @@ def test_a_state_owing_nothing_cannot_apply(env: ApiEnv) -> None:
 
 def test_rules_are_dated_and_checked(env: ApiEnv) -> None:
     officer = env.auth("finance_officer")
-    rules = env.client.get("/api/v1/arrears/rules", headers=env.auth("committee")).json()
+    page = env.client.get("/api/v1/arrears/rules", headers=env.auth("committee")).json()
+    assert page["total"] == 1
+    rules = page["items"]
     assert len(rules) == 1 and rules[0]["trigger_years"] == 2
     assert rules[0]["measures"][0] == "no_vote"
     bad = env.client.post(

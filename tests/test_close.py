@@ -21,6 +21,7 @@ from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.models import ClosedPeriod, JournalEntry
 from finance_core.ledger.service import PostingSpec, post_entry
 from finance_core.ledger.verify import verify_ledger
+from finance_core.payments.statement import statement
 from finance_core.reserve import service as reserve
 from finance_core.reserve.models import MovementKind, ReserveMovement
 from finance_core.reserve.schemas import MovementIn
@@ -162,6 +163,10 @@ def test_close_simulate_credit_the_states_and_never_reopen(year2024: Session) ->
     assert credit_held(s, "FRA") == 40_000_00 and credit_held(s, "DEU") == 0
     lines = s.execute(select(SurplusCredit)).scalars().all()
     assert [(c.state_code, c.amount_minor) for c in lines] == [("FRA", 40_000_00)]
+    # FRA's statement of account shows the credit in its own column
+    fra_statement = statement(s, state_code="FRA", from_on=date(2025, 1, 1), as_at=date(2025, 3, 1))
+    assert sum(r.movements.get("surplus_credited", 0) for r in fra_statement.credit) == -40_000_00
+    assert not any("other" in r.movements for r in fra_statement.credit)
     assert account(s, "SEC.accumulated_surplus") == 0
     balanced(s)
     with pytest.raises(Conflict, match="decided on"):
@@ -202,8 +207,21 @@ def test_a_csp_surplus_to_the_reserve_owes_what_the_fund_cannot_pay_yet(
     assert account(s, "CSP.accumulated_surplus") == 0
     balanced(s)
 
+    # CSP spent all it held: it owes the reserve 4,000 but cannot pay any of it yet
+    with pytest.raises(RuleViolation, match="cannot pay"):
+        reserve.record_movement(
+            s,
+            actor=MAKER,
+            data=MovementIn(
+                kind=MovementKind.SETTLEMENT,
+                value_on=date(2025, 3, 2),
+                amount="0.01",
+                fund="CSP",
+                reference="BANK-76",
+            ),
+        )
     # ITA and DEU pay their CSP shares; CSP then pays over the rest of the transfer
-    pay(s, MAKER, state_code="ITA", amount="2500.00", value_on=date(2025, 4, 1))
+    pay(s, MAKER, state_code="ITA", amount="2500.00", value_on=date(2025, 4, 1), earmark_fund="CSP")
     pay(s, MAKER, state_code="DEU", amount="1500.00", value_on=date(2025, 4, 1), earmark_fund="CSP")
 
     def settle(amount: str) -> None:
@@ -406,6 +424,10 @@ def test_reserve_draw_down_beyond_balance_is_refused_and_months_are_covered(
     assert drawn.advanced == {"SEC": 20_000_00} and drawn.available_minor == 7_500_01
     with pytest.raises(RuleViolation, match="beyond its balance"):
         move("draw_down", date(2024, 5, 2), "7500.02", fund="SEC", reference="MC/2024/2")
+    # SEC spent more than it received: it cannot pay anything back yet
+    with pytest.raises(RuleViolation, match="cannot pay"):
+        move("replenishment", date(2024, 8, 1), "0.01", fund="SEC", reference="R")
+    pay(s, MAKER, state_code="ITA", amount="50000.00", value_on=date(2024, 7, 15))
     with pytest.raises(RuleViolation, match="not paid back"):
         move("replenishment", date(2024, 8, 1), "20000.01", fund="SEC", reference="R")
     with pytest.raises(ValidationFailed):

@@ -154,11 +154,11 @@ def get_rule8(
 
 
 @router.get(
-    "/arrears/rules", response_model=list[ArrearsRuleOut], responses=error_responses(401, 403)
+    "/arrears/rules", response_model=Page[ArrearsRuleOut], responses=error_responses(401, 403)
 )
-def list_rules(session: SessionDep, _actor: ReaderDep) -> list[ArrearsRuleOut]:
+def list_rules(session: SessionDep, _actor: ReaderDep) -> Page[ArrearsRuleOut]:
     """The dated arrears and Rule 8 rules, oldest first, each with its decision."""
-    return [rules.rule_out(r) for r in rules.list_rules(session)]
+    return Page.whole([rules.rule_out(r) for r in rules.list_rules(session)])
 
 
 @router.post(

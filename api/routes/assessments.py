@@ -169,7 +169,7 @@ def reassess_csp(
 def list_runs(session: SessionDep, _actor: ReaderDep, budget_id: int | None = None) -> Page[RunOut]:
     """Assessment runs, newest first."""
     rows = [run_out(session, r) for r in service.list_runs(session, budget_id=budget_id)]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)
 
 
 @router.get(

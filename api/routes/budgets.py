@@ -83,7 +83,7 @@ def list_methodologies(
 ) -> Page[MethodologyOut]:
     """Methodology versions by fund and first year."""
     rows = [methodology.to_out(v) for v in methodology.list_versions(session, fund_code=fund)]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)
 
 
 @router.post(

@@ -129,7 +129,7 @@ def list_closes(
 ) -> Page[CloseOut]:
     """Closes, latest year first (superseded proposals included)."""
     rows = [service.close_out(c) for c in service.list_closes(session, fund=fund, year=year)]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)
 
 
 @router.post(
@@ -168,4 +168,4 @@ def list_decisions(
         service.decision_out(session, d)
         for d in service.list_decisions(session, fund=fund, year=year)
     ]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)

@@ -30,7 +30,7 @@ def list_conferences(
     """Every CSP, newest first."""
     limit, offset = window
     rows = service.list_conferences(session)
-    return Page(items=rows[offset : offset + limit], total=len(rows), limit=limit, offset=offset)
+    return Page.window(rows, limit=limit, offset=offset)
 
 
 @router.get(

@@ -19,7 +19,7 @@ def list_funds(session: SessionDep, _actor: ReaderDep) -> Page[FundPublic]:
     funds = [
         FundPublic.model_validate(f, from_attributes=True) for f in service.list_funds(session)
     ]
-    return Page(items=funds, total=len(funds), limit=len(funds), offset=0)
+    return Page.whole(funds)
 
 
 @router.post(

@@ -91,7 +91,7 @@ def list_accounts(
         AccountOut.model_validate(a, from_attributes=True)
         for a in service.list_accounts(session, fund_code=fund)
     ]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)
 
 
 @router.get("/entries", response_model=Page[EntryOut], responses=error_responses(401, 403, 422))

@@ -128,7 +128,7 @@ def list_rates(
         )
         for r in session.execute(query).scalars()
     ]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)
 
 
 @router.post(

@@ -47,7 +47,7 @@ def get_position(
 def list_rules(session: SessionDep, _actor: ReaderDep) -> Page[TargetRuleOut]:
     """The dated target rules, oldest first, each with the decision that adopted it."""
     rows = [service.rule_out(r) for r in service.list_rules(session)]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)
 
 
 @router.post(

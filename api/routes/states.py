@@ -48,7 +48,7 @@ def list_states(
         regional_group=regional_group,
         search=search,
     )
-    return Page(items=rows[offset : offset + limit], total=len(rows), limit=limit, offset=offset)
+    return Page.window(rows, limit=limit, offset=offset)
 
 
 @router.get("/{code}", response_model=StateDetail, responses=error_responses(401, 403, 404, 422))

@@ -66,7 +66,7 @@ def _user_out(user: object) -> UserOut:
 def list_users(session: SessionDep, _actor: AdminDep) -> Page[UserOut]:
     """Every user and their roles."""
     rows = [_user_out(u) for u in service.list_users(session)]
-    return Page(items=rows, total=len(rows), limit=len(rows), offset=0)
+    return Page.whole(rows)
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, insert, select
 from sqlmodel import Session, SQLModel, col
@@ -39,6 +39,44 @@ def record(
             detail=json.dumps(detail or {}, sort_keys=True, default=str),
         )
     )
+
+
+class _Recorded(Protocol):
+    recorded_at: datetime
+
+
+Row = TypeVar("Row", bound=_Recorded)
+
+
+def store(
+    session: Session,
+    row: Row,
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: str | None = None,
+    detail: dict[str, Any] | None = None,
+    recorded_at: datetime | None = None,
+) -> Row:
+    """Insert ``row`` and its audit event in the caller's transaction.
+
+    ``recorded_at`` (default now) back-dates both; only the demo loader passes it.
+    ``object_id`` defaults to the row's new id."""
+    if recorded_at is not None:
+        row.recorded_at = recorded_at
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(getattr(row, "id", None)) if object_id is None else object_id,
+        detail=detail,
+        occurred_at=recorded_at,
+    )
+    return row
 
 
 def list_events(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -31,7 +31,13 @@ class VersionFigures:
 
 
 def _add_version(
-    session: Session, *, actor: Actor, budget: Budget, number: int, data: VersionIn
+    session: Session,
+    *,
+    actor: Actor,
+    budget: Budget,
+    number: int,
+    data: VersionIn,
+    recorded_at: datetime | None,
 ) -> BudgetVersion:
     codes = [line.code for line in data.lines]
     duplicates = {c for c in codes if codes.count(c) > 1}
@@ -73,6 +79,8 @@ def _add_version(
         note=data.note,
         recorded_by=actor.name,
     )
+    if recorded_at is not None:
+        version.recorded_at = recorded_at
     session.add(version)
     session.flush()
     lines = {
@@ -107,8 +115,12 @@ def _add_version(
     return version
 
 
-def adopt_budget(session: Session, *, actor: Actor, data: BudgetIn) -> Budget:
-    """Record a budget as adopted by the CSP (version 0)."""
+def adopt_budget(
+    session: Session, *, actor: Actor, data: BudgetIn, recorded_at: datetime | None = None
+) -> Budget:
+    """Record a budget as adopted by the CSP (version 0).
+
+    ``recorded_at`` defaults to now; only the demo loader back-dates it."""
     fund = session.get(Fund, data.fund)
     if fund is None:
         raise NotFound(f"fund {data.fund} does not exist")
@@ -120,9 +132,11 @@ def adopt_budget(session: Session, *, actor: Actor, data: BudgetIn) -> Budget:
     if exists:
         raise Conflict(f"the {data.year} budget of fund {data.fund} is already recorded")
     budget = Budget(fund_code=data.fund, year=data.year)
+    if recorded_at is not None:
+        budget.created_at = recorded_at
     session.add(budget)
     session.flush()
-    _add_version(session, actor=actor, budget=budget, number=0, data=data)
+    _add_version(session, actor=actor, budget=budget, number=0, data=data, recorded_at=recorded_at)
     audit.record(
         session,
         actor=actor,
@@ -130,19 +144,29 @@ def adopt_budget(session: Session, *, actor: Actor, data: BudgetIn) -> Budget:
         object_type="budget",
         object_id=f"{data.fund}/{data.year}",
         detail=data.model_dump(mode="json"),
+        occurred_at=recorded_at,
     )
     return budget
 
 
 def revise_budget(
-    session: Session, *, actor: Actor, budget_id: int, data: VersionIn
+    session: Session,
+    *,
+    actor: Actor,
+    budget_id: int,
+    data: VersionIn,
+    recorded_at: datetime | None = None,
 ) -> BudgetVersion:
-    """Record a revision of a budget (a new version; the earlier ones are kept)."""
+    """Record a revision of a budget (a new version; the earlier ones are kept).
+
+    ``recorded_at`` defaults to now; only the demo loader back-dates it."""
     budget = get_budget(session, budget_id)
     count = session.execute(
         select(func.count()).where(col(BudgetVersion.budget_id) == budget_id)
     ).scalar_one()
-    version = _add_version(session, actor=actor, budget=budget, number=int(count), data=data)
+    version = _add_version(
+        session, actor=actor, budget=budget, number=int(count), data=data, recorded_at=recorded_at
+    )
     audit.record(
         session,
         actor=actor,
@@ -150,6 +174,7 @@ def revise_budget(
         object_type="budget",
         object_id=f"{budget.fund_code}/{budget.year}",
         detail=data.model_dump(mode="json"),
+        occurred_at=recorded_at,
     )
     return version
 

@@ -171,6 +171,7 @@ def load_finance(session: Session, *, actor: Actor) -> DemoFinance:
                     carried_over=str(left),
                     lines=_lines(spec, total),
                 ),
+                recorded_at=dataset.recorded_at(adopted),
             )
             assert budget.id is not None
             count += 1
@@ -194,6 +195,7 @@ def load_finance(session: Session, *, actor: Actor) -> DemoFinance:
                         carried_over=str(left),
                         lines=_lines(spec, total - 150_000),
                     ),
+                    recorded_at=dataset.recorded_at(revised),
                 )
                 service.assess(
                     session,

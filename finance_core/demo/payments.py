@@ -154,6 +154,7 @@ def load_payments(session: Session, *, actor: Actor) -> DemoPayments:
                 receipt_id=receipt.id or 0,
                 usd_amount=format_minor(bank),
                 value_on=on + timedelta(days=5),
+                recorded_at=dataset.recorded_at(on + timedelta(days=5)),
             )
         if profile[code] == "advance":
             use = credits.apply_credit(

@@ -56,6 +56,7 @@ from finance_core.expenditures.schemas import (
     LineRef,
 )
 from finance_core.funds.service import account_code
+from finance_core.ledger.corrections import check_correction_date, post_bank_figure, reverse_entries
 from finance_core.ledger.models import (
     AccountType,
     ClosedPeriod,
@@ -63,7 +64,7 @@ from finance_core.ledger.models import (
     LedgerAccount,
     LedgerPosting,
 )
-from finance_core.ledger.service import PostingSpec, post_entry, reverse_entry
+from finance_core.ledger.service import PostingSpec, post_entry
 from finance_core.money import format_minor
 from finance_core.payments.amounts import check_currency, decimals_of, parse_amount
 from finance_core.payments.schemas import ReversalIn
@@ -374,17 +375,13 @@ def record_expenditure(
         entry_seq=entry.seq,
         recorded_by=actor.name,
     )
-    if recorded_at is not None:
-        expenditure.recorded_at = recorded_at
-    session.add(expenditure)
-    session.flush()
-    audit.record(
+    audit.store(
         session,
+        expenditure,
         actor=actor,
         action="expenditures.record",
         object_type="expenditure",
-        object_id=str(expenditure.id),
-        occurred_at=recorded_at,
+        recorded_at=recorded_at,
         detail={
             "budget_line_id": line.id,
             "usd_minor": paid.usd_minor,
@@ -421,6 +418,7 @@ def reverse_expenditure(
     actor: Actor,
     expenditure_id: int,
     data: ReversalIn,
+    recorded_at: datetime | None = None,
 ) -> ExpenditureReversal:
     """Undo an expenditure (returned by the bank, recorded in error): its entry and any
     exchange difference are reversed on ``data.value_on``; what it liquidated of a
@@ -428,28 +426,17 @@ def reverse_expenditure(
     expenditure = _get_expenditure(session, expenditure_id, lock=True)
     if session.get(ExpenditureReversal, expenditure_id) is not None:
         raise Conflict(f"expenditure {expenditure_id} is already reversed")
-    if data.value_on < expenditure.value_on:
-        raise ValidationFailed(
-            "a reversal cannot be dated before the expenditure",
-            fields={"value_on": f"on or after {expenditure.value_on}"},
-        )
-    if data.value_on > utctoday():
-        raise ValidationFailed(
-            "a reversal cannot be dated in the future", fields={"value_on": "in the future"}
-        )
+    check_correction_date(data.value_on, since=expenditure.value_on, what="expenditure")
     _, budget = _budget_of_line(session, expenditure.budget_line_id)
     refuse_closed(session, budget.fund_code, data.value_on)
     confirmed = session.get(ExpenditureUsdConfirmation, expenditure_id)
-    if confirmed is not None and confirmed.entry_seq is not None:
-        reverse_entry(
-            session,
-            actor=actor,
-            seq=confirmed.entry_seq,
-            value_on=data.value_on,
-            reason=data.reason,
-        )
-    entry = reverse_entry(
-        session, actor=actor, seq=expenditure.entry_seq, value_on=data.value_on, reason=data.reason
+    entry = reverse_entries(
+        session,
+        actor=actor,
+        seqs=[None if confirmed is None else confirmed.entry_seq, expenditure.entry_seq],
+        value_on=data.value_on,
+        reason=data.reason,
+        recorded_at=recorded_at,
     )
     reversal = ExpenditureReversal(
         expenditure_id=expenditure_id,
@@ -458,15 +445,15 @@ def reverse_expenditure(
         entry_seq=entry.seq,
         recorded_by=actor.name,
     )
-    session.add(reversal)
-    session.flush()
-    audit.record(
+    audit.store(
         session,
+        reversal,
         actor=actor,
         action="expenditures.reversal",
         object_type="expenditure",
         object_id=str(expenditure_id),
         detail=data.model_dump(mode="json"),
+        recorded_at=recorded_at,
     )
     return reversal
 
@@ -492,55 +479,41 @@ def confirm_usd(
         raise Conflict(f"the US dollar figure of expenditure {expenditure_id} is already confirmed")
     if session.get(ExpenditureReversal, expenditure_id) is not None:
         raise RuleViolation(f"expenditure {expenditure_id} is reversed")
-    if value_on < expenditure.value_on or value_on > utctoday():
-        raise ValidationFailed(
-            "the confirmation is dated between the expenditure and today",
-            fields={"value_on": f"from {expenditure.value_on} to today"},
-        )
+    check_correction_date(
+        value_on, since=expenditure.value_on, what="expenditure", correction="confirmation"
+    )
     usd = parse_amount(usd_amount, "USD", field="usd_amount")
-    difference = usd - expenditure.usd_minor
     line, budget = _budget_of_line(session, expenditure.budget_line_id)
-    fund = budget.fund_code
     confirmation = ExpenditureUsdConfirmation(
         expenditure_id=expenditure_id,
         usd_minor=usd,
-        difference_minor=difference,
+        difference_minor=usd - expenditure.usd_minor,
         value_on=value_on,
         recorded_by=actor.name,
-    )
-    if recorded_at is not None:
-        confirmation.recorded_at = recorded_at
-    if difference:
-        entry = _post(
+        entry_seq=post_bank_figure(
             session,
             actor=actor,
+            fund=budget.fund_code,
             value_on=value_on,
-            entry_type="exchange_difference",
-            description=f"Bank's US dollar figure for expenditure {expenditure_id}: "
-            f"{format_minor(usd)} instead of {format_minor(expenditure.usd_minor)}",
+            provisional_minor=expenditure.usd_minor,
+            bank_minor=usd,
+            inflow=False,
+            what=f"expenditure {expenditure_id}",
             source_ref=f"expenditure {expenditure.reference}",
-            postings=[
-                PostingSpec(account_code(fund, AccountType.BANK), -difference),
-                PostingSpec(
-                    account_code(fund, AccountType.EXCHANGE_GAIN_LOSS),
-                    difference,
-                    assessment_year=budget.year,
-                    budget_line_id=line.id,
-                ),
-            ],
+            assessment_year=budget.year,
+            budget_line_id=line.id,
             recorded_at=recorded_at,
-        )
-        confirmation.entry_seq = entry.seq
-    session.add(confirmation)
-    session.flush()
-    audit.record(
+        ),
+    )
+    audit.store(
         session,
+        confirmation,
         actor=actor,
         action="expenditures.usd_confirmed",
         object_type="expenditure",
         object_id=str(expenditure_id),
-        occurred_at=recorded_at,
-        detail={"usd_minor": usd, "difference": difference},
+        detail={"usd_minor": usd, "difference": confirmation.difference_minor},
+        recorded_at=recorded_at,
     )
     return confirmation
 
@@ -585,17 +558,13 @@ def record_commitment(
         description=data.description,
         recorded_by=actor.name,
     )
-    if recorded_at is not None:
-        commitment.recorded_at = recorded_at
-    session.add(commitment)
-    session.flush()
-    audit.record(
+    audit.store(
         session,
+        commitment,
         actor=actor,
         action="expenditures.commitment",
         object_type="commitment",
-        object_id=str(commitment.id),
-        occurred_at=recorded_at,
+        recorded_at=recorded_at,
         detail={**data.model_dump(mode="json"), "usd_minor": committed.usd_minor},
     )
     return commitment
@@ -639,17 +608,14 @@ def cancel_commitment(
         reason=data.reason,
         recorded_by=actor.name,
     )
-    if recorded_at is not None:
-        cancellation.recorded_at = recorded_at
-    session.add(cancellation)
-    session.flush()
-    audit.record(
+    audit.store(
         session,
+        cancellation,
         actor=actor,
         action="expenditures.commitment_cancelled",
         object_type="commitment",
         object_id=str(commitment_id),
-        occurred_at=recorded_at,
+        recorded_at=recorded_at,
         detail={**data.model_dump(mode="json"), "amount_minor": remaining},
     )
     return cancellation

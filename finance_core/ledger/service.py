@@ -196,9 +196,17 @@ def post_entry(
 
 
 def reverse_entry(
-    session: Session, *, actor: Actor, seq: int, value_on: date, reason: str
+    session: Session,
+    *,
+    actor: Actor,
+    seq: int,
+    value_on: date,
+    reason: str,
+    recorded_at: datetime | None = None,
 ) -> JournalEntry:
-    """Append the entry that exactly undoes entry ``seq`` (same dimensions, signs flipped)."""
+    """Append the entry that exactly undoes entry ``seq`` (same dimensions, signs flipped).
+
+    ``recorded_at`` defaults to now; only the demo loader back-dates it."""
     original, rows = get_entry(session, seq)
     already = session.execute(
         select(col(JournalEntry.seq)).where(col(JournalEntry.reverses_seq) == seq)
@@ -215,6 +223,7 @@ def reverse_entry(
         description=f"Reversal of entry {seq}: {reason.strip()}",
         source_ref=original.source_ref,
         reverses_seq=seq,
+        recorded_at=recorded_at,
         postings=[
             PostingSpec(
                 account=code,
@@ -233,6 +242,7 @@ def reverse_entry(
         object_type="journal_entry",
         object_id=str(entry.seq),
         detail={"reverses": seq, "reason": reason},
+        occurred_at=recorded_at,
     )
     return entry
 

@@ -18,6 +18,7 @@ from finance_core.db_types import utctoday
 from finance_core.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from finance_core.funds.service import account_code
 from finance_core.ledger.balances import BalanceDim, balances
+from finance_core.ledger.corrections import check_correction_date, post_bank_figure
 from finance_core.ledger.models import AccountType
 from finance_core.ledger.service import PostingSpec, post_entry
 from finance_core.money import format_minor
@@ -237,7 +238,13 @@ def refund_credit(
 
 
 def confirm_usd(
-    session: Session, *, actor: Actor, receipt_id: int, usd_amount: str, value_on: date
+    session: Session,
+    *,
+    actor: Actor,
+    receipt_id: int,
+    usd_amount: str,
+    value_on: date,
+    recorded_at: datetime | None = None,
 ) -> UsdConfirmation:
     """Record the bank's US dollar figure for a receipt recorded at a provisional rate;
     the difference posts to exchange gain/loss in the credit fund."""
@@ -248,49 +255,39 @@ def confirm_usd(
         raise RuleViolation(f"receipt {receipt_id} already carries the bank's US dollar figure")
     if session.get(UsdConfirmation, receipt_id) is not None:
         raise Conflict(f"the US dollar figure of receipt {receipt_id} is already confirmed")
-    if value_on < receipt.value_on or value_on > utctoday():
-        raise ValidationFailed(
-            "the confirmation is dated between the receipt and today",
-            fields={"value_on": f"from {receipt.value_on} to today"},
-        )
+    check_correction_date(
+        value_on, since=receipt.value_on, what="receipt", correction="confirmation"
+    )
     usd = parse_amount(usd_amount, "USD", field="usd_amount")
-    difference = usd - receipt.usd_minor
-    fund = policy_on(session, value_on).credit_fund
     confirmation = UsdConfirmation(
         receipt_id=receipt_id,
         usd_minor=usd,
-        difference_minor=difference,
+        difference_minor=usd - receipt.usd_minor,
         value_on=value_on,
         recorded_by=actor.name,
-    )
-    if difference:
-        entry = post_entry(
+        entry_seq=post_bank_figure(
             session,
             actor=actor,
+            fund=policy_on(session, value_on).credit_fund,
             value_on=value_on,
-            entry_type="exchange_difference",
-            description=f"Bank's US dollar figure for receipt {receipt_id}: "
-            f"{format_minor(usd)} instead of {format_minor(receipt.usd_minor)}",
+            provisional_minor=receipt.usd_minor,
+            bank_minor=usd,
+            inflow=True,
+            what=f"receipt {receipt_id}",
             source_ref=f"bank {receipt.bank_reference}",
-            postings=[
-                PostingSpec(account_code(fund, AccountType.BANK), difference, receipt.state_code),
-                PostingSpec(
-                    account_code(fund, AccountType.EXCHANGE_GAIN_LOSS),
-                    -difference,
-                    receipt.state_code,
-                ),
-            ],
-        )
-        confirmation.entry_seq = entry.seq
-    session.add(confirmation)
-    session.flush()
-    audit.record(
+            state_code=receipt.state_code,
+            recorded_at=recorded_at,
+        ),
+    )
+    audit.store(
         session,
+        confirmation,
         actor=actor,
         action="payments.usd_confirmed",
         object_type="receipt",
         object_id=str(receipt_id),
-        detail={"usd_minor": usd, "difference": difference},
+        detail={"usd_minor": usd, "difference": confirmation.difference_minor},
+        recorded_at=recorded_at,
     )
     return confirmation
 

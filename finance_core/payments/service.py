@@ -26,8 +26,9 @@ from finance_core.errors import Conflict, NotFound, ValidationFailed
 from finance_core.funds.models import Fund
 from finance_core.funds.service import account_code
 from finance_core.ledger.balances import BalanceDim, balances
+from finance_core.ledger.corrections import check_correction_date, reverse_entries
 from finance_core.ledger.models import AccountType
-from finance_core.ledger.service import PostingSpec, post_entry, reverse_entry
+from finance_core.ledger.service import PostingSpec, post_entry
 from finance_core.money import format_minor
 from finance_core.payments import allocation as alloc
 from finance_core.payments.amounts import check_currency, decimals_of, parse_amount
@@ -372,25 +373,14 @@ def reverse_receipt(
     lock_state(session, receipt.state_code)
     if session.get(ReceiptReversal, receipt_id) is not None:
         raise Conflict(f"receipt {receipt_id} is already reversed")
-    if data.value_on < receipt.value_on:
-        raise ValidationFailed(
-            "a reversal cannot be dated before the receipt",
-            fields={"value_on": f"on or after {receipt.value_on}"},
-        )
-    if data.value_on > utctoday():
-        raise ValidationFailed(
-            "a reversal cannot be dated in the future", fields={"value_on": "in the future"}
-        )
-    if receipt.write_off_entry_seq is not None:
-        reverse_entry(
-            session,
-            actor=actor,
-            seq=receipt.write_off_entry_seq,
-            value_on=data.value_on,
-            reason=data.reason,
-        )
-    entry = reverse_entry(
-        session, actor=actor, seq=receipt.entry_seq, value_on=data.value_on, reason=data.reason
+    check_correction_date(data.value_on, since=receipt.value_on, what="receipt")
+    entry = reverse_entries(
+        session,
+        actor=actor,
+        seqs=[receipt.write_off_entry_seq, receipt.entry_seq],
+        value_on=data.value_on,
+        reason=data.reason,
+        recorded_at=recorded_at,
     )
     reversal = ReceiptReversal(
         receipt_id=receipt_id,
@@ -399,18 +389,15 @@ def reverse_receipt(
         entry_seq=entry.seq,
         recorded_by=actor.name,
     )
-    if recorded_at is not None:
-        reversal.recorded_at = recorded_at
-    session.add(reversal)
-    session.flush()
-    audit.record(
+    audit.store(
         session,
+        reversal,
         actor=actor,
         action="payments.reversal",
         object_type="receipt",
         object_id=str(receipt_id),
         detail=data.model_dump(mode="json"),
-        occurred_at=recorded_at,
+        recorded_at=recorded_at,
     )
     return reversal
 

@@ -23,6 +23,7 @@ CATEGORIES = {
     "credit.refund": "refunded",
     "write_off": "written_off",
     "exchange_difference": "exchange",
+    "surplus.credit": "surplus_credited",
 }
 ASSESSED = "assessed"
 REVERSED = "reversed"

@@ -500,17 +500,13 @@ def _post(
         entry_seq=entry.seq,
         recorded_by=actor.name,
     )
-    if recorded_at is not None:
-        movement.recorded_at = recorded_at
-    session.add(movement)
-    session.flush()
-    audit.record(
+    audit.store(
         session,
+        movement,
         actor=actor,
         action=f"reserve.{kind.value}",
         object_type="reserve_movement",
-        object_id=str(movement.id),
-        occurred_at=recorded_at,
+        recorded_at=recorded_at,
         detail={
             "amount_minor": amount,
             "fund": fund,
@@ -527,7 +523,8 @@ def record_movement(
 ) -> ReserveMovement:
     """Record a contribution, draw-down, replenishment or settlement (see the module
     docstring); a draw-down beyond what is available, a replenishment beyond what the
-    fund drew, or a settlement beyond what it owes, is refused."""
+    fund drew, or a settlement beyond what it owes or beyond the cash it holds, is
+    refused."""
     fields: dict[str, str] = {}
     amount = parse_minor(data.amount)
     if amount <= 0:
@@ -571,6 +568,14 @@ def record_movement(
                 f"fund {fund} {what} {format_minor(owed)} USD on {data.value_on}, "
                 f"not {format_minor(amount)}",
                 fields={"amount": f"at most {format_minor(owed)}"},
+            )
+        cash = fund_cash(session, fund, data.value_on)
+        if amount > cash:
+            raise RuleViolation(
+                f"fund {fund} holds {format_minor(cash)} USD it can pay out on "
+                f"{data.value_on} (its lowest bank balance from that day on): "
+                f"it cannot pay {format_minor(amount)} to the reserve",
+                fields={"amount": f"at most {format_minor(cash)}"},
             )
     return _post(
         session,

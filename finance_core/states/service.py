@@ -187,16 +187,14 @@ def add_event(
         reference=data.reference,
         recorded_by=actor.name,
     )
-    if recorded_at is not None:
-        event.recorded_at = recorded_at
-    session.add(event)
-    session.flush()
-    audit.record(
+    audit.store(
         session,
+        event,
         actor=actor,
         action="states.membership_event",
         object_type="state",
         object_id=state.code,
         detail=data.model_dump(mode="json"),
+        recorded_at=recorded_at,
     )
     return event
