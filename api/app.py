@@ -26,6 +26,7 @@ from api.routes import (
     states,
     system,
     users,
+    voluntary,
 )
 from finance_core.access.models import Role
 from finance_core.db import SQLITE_BEGIN_OPTION, get_engine
@@ -51,6 +52,7 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (reserve.router, API_PREFIX),
     (close.router, API_PREFIX),
     (forecast.router, API_PREFIX),
+    (voluntary.router, API_PREFIX),
 )
 
 

@@ -8,6 +8,7 @@ import csv
 import io
 
 from finance_core.expenditures.schemas import ExecutionOut
+from reports.cells import text_safe
 
 COLUMNS = (
     "fund",
@@ -23,11 +24,6 @@ COLUMNS = (
 )
 
 
-def _text(value: str) -> str:
-    """Text as a spreadsheet must not read it as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def execution_csv(report: ExecutionOut) -> bytes:
     """Every line of the report, then the totals per fund and year."""
     out = io.StringIO()
@@ -38,8 +34,8 @@ def execution_csv(report: ExecutionOut) -> bytes:
             (
                 x.fund,
                 x.year,
-                _text(x.line_code),
-                _text(x.line_title),
+                text_safe(x.line_code),
+                text_safe(x.line_title),
                 x.original,
                 x.revised,
                 x.commitments,

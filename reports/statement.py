@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from finance_core.money import format_minor
 from finance_core.payments.statement import ASSESSED, REVERSED, Row, Statement
+from reports.cells import text_safe
 
 COLUMNS = (
     ASSESSED,
@@ -239,7 +240,7 @@ def render_xlsx(s: Statement, *, demo: bool = False) -> bytes:
             elif isinstance(value, int):
                 summary.write_number(r, c, value)
             elif value is not None:
-                summary.write_string(r, c, _text_safe(value))
+                summary.write_string(r, c, text_safe(value))
     summary.set_column(0, len(headers), 16)
     sheet = book.add_worksheet("Movements")
     for c, title in enumerate(
@@ -250,7 +251,7 @@ def render_xlsx(s: Statement, *, demo: bool = False) -> bytes:
         sheet.write_datetime(r, 0, m.value_on, when)
         sheet.write_number(r, 1, m.entry_seq)
         sheet.write_string(r, 2, m.entry_type)
-        sheet.write_string(r, 3, _text_safe(m.description))
+        sheet.write_string(r, 3, text_safe(m.description))
         sheet.write_string(r, 4, m.fund)
         if m.assessment_year is not None:
             sheet.write_number(r, 5, m.assessment_year)
@@ -259,12 +260,6 @@ def render_xlsx(s: Statement, *, demo: bool = False) -> bytes:
     sheet.set_column(3, 3, 60)
     book.close()
     return buffer.getvalue()
-
-
-def _text_safe(value: object) -> str:
-    """Text a spreadsheet will not read as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def render_pdf(s: Statement, *, demo: bool = False) -> bytes:

@@ -474,6 +474,170 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         {},
         200,
     ),
+    # voluntary funds: donor 1 (France) pledges 1000.00 CHF to the VTF and gives 800.00
+    # CHF (receipt 1, provisional, then confirmed); project 1 is paid a CHF tranche
+    # (disbursement 1, confirmed, then reversed); the pledge's rest is withdrawn and the
+    # receipt reversed; sponsorship 1 is recorded
+    ("POST", "/api/v1/donors"): (
+        FO,
+        "/api/v1/donors",
+        {"json": {"name": "France", "kind": "state", "state_code": "FRA"}},
+        201,
+    ),
+    ("GET", "/api/v1/donors"): (R, "/api/v1/donors?kind=state", {}, 200),
+    ("GET", "/api/v1/donors/{donor_id}"): (R, "/api/v1/donors/1", {}, 200),
+    ("PATCH", "/api/v1/donors/{donor_id}"): (
+        FO,
+        "/api/v1/donors/1",
+        {"json": {"contact_email": "vtf@diplomatie.gouv.fr", "language": "fr"}},
+        200,
+    ),
+    ("POST", "/api/v1/pledges"): (
+        FO,
+        "/api/v1/pledges",
+        {
+            "json": {
+                "donor_id": 1,
+                "pledged_on": "2024-02-01",
+                "currency": "CHF",
+                "amount": "1000.00",
+                "reference": "Letter 1",
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/pledges"): (R, "/api/v1/pledges?donor_id=1&fund=VTF", {}, 200),
+    ("GET", "/api/v1/pledges/{pledge_id}"): (R, "/api/v1/pledges/1", {}, 200),
+    ("POST", "/api/v1/voluntary-receipts"): (
+        FO,
+        "/api/v1/voluntary-receipts",
+        {
+            "json": {
+                "donor_id": 1,
+                "value_on": "2024-03-01",
+                "amount": "800.00",
+                "currency": "CHF",
+                "bank_reference": "VTF-FRA-1",
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/voluntary-receipts"): (R, "/api/v1/voluntary-receipts?donor_id=1", {}, 200),
+    ("GET", "/api/v1/voluntary-receipts/{receipt_id}"): (
+        R,
+        "/api/v1/voluntary-receipts/1",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/voluntary-receipts/{receipt_id}/usd-confirmation"): (
+        FO,
+        "/api/v1/voluntary-receipts/1/usd-confirmation",
+        {"json": {"usd_amount": "921.00", "value_on": "2024-03-02"}},
+        201,
+    ),
+    ("POST", "/api/v1/projects"): (
+        FO,
+        "/api/v1/projects",
+        {
+            "json": {
+                "code": "VTF-2024-01",
+                "title": "Border controls",
+                "grantee": "Customs",
+                "approved_on": "2024-03-01",
+                "approved_amount": "500.00",
+                "reference": "VTF/SC/1",
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/projects"): (R, "/api/v1/projects?fund=VTF", {}, 200),
+    ("GET", "/api/v1/projects/{project_id}"): (R, "/api/v1/projects/1", {}, 200),
+    ("POST", "/api/v1/projects/{project_id}/reports"): (
+        FO,
+        "/api/v1/projects/1/reports",
+        {"json": {"due_on": "2024-12-31", "title": "Final report"}},
+        201,
+    ),
+    ("POST", "/api/v1/projects/{project_id}/reports/{report_id}/received"): (
+        FO,
+        "/api/v1/projects/1/reports/1/received",
+        {"json": {"received_on": "2024-06-01"}},
+        200,
+    ),
+    ("POST", "/api/v1/disbursements"): (
+        FO,
+        "/api/v1/disbursements",
+        {
+            "json": {
+                "kind": "project_tranche",
+                "project_id": 1,
+                "value_on": "2024-03-05",
+                "amount": "100.00",
+                "currency": "CHF",
+                "payee": "Customs",
+                "reference": "VTF-PAY-1",
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/disbursements"): (R, "/api/v1/disbursements?project_id=1", {}, 200),
+    ("GET", "/api/v1/disbursements/{disbursement_id}"): (R, "/api/v1/disbursements/1", {}, 200),
+    ("POST", "/api/v1/disbursements/{disbursement_id}/usd-confirmation"): (
+        FO,
+        "/api/v1/disbursements/1/usd-confirmation",
+        {"json": {"usd_amount": "116.00", "value_on": "2024-03-06"}},
+        201,
+    ),
+    ("POST", "/api/v1/disbursements/{disbursement_id}/reversal"): (
+        FO,
+        "/api/v1/disbursements/1/reversal",
+        {"json": {"value_on": "2024-03-10", "reason": "Returned by the bank"}},
+        201,
+    ),
+    ("POST", "/api/v1/projects/{project_id}/status"): (
+        FO,
+        "/api/v1/projects/1/status",
+        {"json": {"status": "completed"}},
+        200,
+    ),
+    ("POST", "/api/v1/pledges/{pledge_id}/withdrawal"): (
+        FO,
+        "/api/v1/pledges/1/withdrawal",
+        {"json": {"withdrawn_on": "2024-03-15", "reason": "Budget cuts"}},
+        201,
+    ),
+    ("POST", "/api/v1/voluntary-receipts/{receipt_id}/reversal"): (
+        FO,
+        "/api/v1/voluntary-receipts/1/reversal",
+        {"json": {"value_on": "2024-03-20", "reason": "Recorded in error"}},
+        201,
+    ),
+    ("POST", "/api/v1/sponsorships"): (
+        FO,
+        "/api/v1/sponsorships",
+        {"json": {"meeting": "CSP10", "conference_number": 10, "traveller": "A", "travel": "1"}},
+        201,
+    ),
+    ("GET", "/api/v1/sponsorships"): (R, "/api/v1/sponsorships?meeting=CSP10", {}, 200),
+    ("GET", "/api/v1/sponsorships/{sponsorship_id}"): (R, "/api/v1/sponsorships/1", {}, 200),
+    ("GET", "/api/v1/voluntary-balances"): (
+        R,
+        "/api/v1/voluntary-balances?as_at=2024-12-31",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/voluntary-reconciliation"): (
+        R,
+        "/api/v1/voluntary-reconciliation?as_at=2024-12-31",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/donors/{donor_id}/statement"): (
+        R,
+        "/api/v1/donors/1/statement?year=2024&as_at=2024-12-31&format=csv",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
 }
 

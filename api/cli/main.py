@@ -18,6 +18,13 @@ from api.cli.reserve import reserve_app
 from api.cli.states import states_app
 from api.cli.system import db_app, demo_app, ledger_app
 from api.cli.users import users_app
+from api.cli.voluntary import (
+    donors_app,
+    pledges_app,
+    projects_app,
+    sponsorships_app,
+    voluntary_app,
+)
 from finance_core.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="ATT finance service.")
@@ -39,6 +46,11 @@ for sub, name in (
     (spending_plan_app, "spending-plan"),
     (reserve_app, "reserve"),
     (close_app, "close"),
+    (donors_app, "donors"),
+    (pledges_app, "pledges"),
+    (voluntary_app, "voluntary"),
+    (projects_app, "projects"),
+    (sponsorships_app, "sponsorships"),
 ):
     app.add_typer(sub, name=name)
 app.command("forecast")(forecast_command)

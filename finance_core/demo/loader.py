@@ -19,6 +19,7 @@ from finance_core.demo.expenditures import DemoExpenditures, load_expenditures
 from finance_core.demo.finance import DemoFinance, load_finance
 from finance_core.demo.payments import DemoPayments, load_payments
 from finance_core.demo.plans import DemoPlans, load_plans
+from finance_core.demo.voluntary import DemoVoluntary, load_voluntary
 from finance_core.errors import Conflict
 from finance_core.ledger.models import JournalEntry
 from finance_core.reference.loader import ReferenceResult, load_reference
@@ -48,6 +49,7 @@ class DemoResult:
     payments: DemoPayments
     plans: DemoPlans
     expenditures: DemoExpenditures
+    voluntary: DemoVoluntary
     close: DemoClose
     tokens: dict[str, str]
 
@@ -64,7 +66,12 @@ class DemoResult:
             f"{self.expenditures.expenditures} expenditures and "
             f"{self.expenditures.commitments} commitments, "
             f"{self.close.closes} year-end closes with {self.close.decisions} surplus "
-            f"decisions, {self.close.movements} reserve movements",
+            f"decisions, {self.close.movements} reserve movements, "
+            f"{self.voluntary.donors} donors with {self.voluntary.pledges} pledges "
+            f"({self.voluntary.withdrawn} withdrawn) and {self.voluntary.receipts} voluntary "
+            f"receipts, {self.voluntary.projects} VTF projects, "
+            f"{self.voluntary.sponsorships} sponsored delegates, "
+            f"{self.voluntary.disbursements} disbursements",
             "demo API tokens (shown once; paste one under Authorize at /docs):",
         ]
         lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]
@@ -123,8 +130,11 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     plans = load_plans(session, actor=actor)
     expenditures = load_expenditures(session, actor=actor)
     # Closing 2015–2024 refuses every later posting dated in those years: this comes
-    # after every loader that posts into them.
+    # after every loader that posts into the Secretariat and CSP funds.
     close = load_close(session, actor=actor)
+    # The voluntary funds have no closed years; their sponsored delegates are chosen
+    # from the arrears as they stand once the closes' credits are applied.
+    voluntary = load_voluntary(session, actor=actor)
 
     tokens: dict[str, str] = {}
     for name, role in dataset.DEMO_USERS:
@@ -141,6 +151,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         payments=payments,
         plans=plans,
         expenditures=expenditures,
+        voluntary=voluntary,
         close=close,
         tokens=tokens,
     )
