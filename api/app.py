@@ -22,6 +22,7 @@ from api.routes import (
     funds,
     ledger,
     payments,
+    publications,
     reserve,
     states,
     system,
@@ -53,6 +54,7 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (close.router, API_PREFIX),
     (forecast.router, API_PREFIX),
     (voluntary.router, API_PREFIX),
+    (publications.router, API_PREFIX),
 )
 
 

@@ -1,11 +1,12 @@
 """PostgreSQL privileges of the application role: no UPDATE, DELETE or TRUNCATE on
-ledger tables; everything it needs elsewhere."""
+ledger tables and published snapshots; everything it needs elsewhere."""
 
 from __future__ import annotations
 
 from sqlalchemy import create_engine, inspect, pool, text
 
 from finance_core.ledger.triggers import APPEND_ONLY_TABLES
+from finance_core.publication.triggers import APPEND_ONLY_TABLES as SNAPSHOT_TABLES
 
 
 def grant_application_role(owner_url: str, role: str) -> None:
@@ -18,7 +19,7 @@ def grant_application_role(owner_url: str, role: str) -> None:
             conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {quoted}"))
             for table in tables:
                 conn.execute(text(f"REVOKE ALL ON {table} FROM {quoted}"))
-                if table in APPEND_ONLY_TABLES:
+                if table in APPEND_ONLY_TABLES or table in SNAPSHOT_TABLES:
                     privileges = "SELECT, INSERT"
                 elif table == "ledger_chain_head":
                     privileges = "SELECT, UPDATE"  # moved only by the sealing trigger

@@ -34,6 +34,12 @@ from finance_core.payments.models import (
     ReceiptReversal,
     UsdConfirmation,
 )
+from finance_core.publication.models import (
+    Snapshot,
+    SnapshotApproval,
+    SnapshotFile,
+    SnapshotWithdrawal,
+)
 from finance_core.reserve.models import ReserveMovement, ReserveTargetRule
 from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate, State
 from finance_core.system.models import SystemFlag
@@ -101,6 +107,10 @@ __all__ = [
     "ReserveMovement",
     "ReserveTargetRule",
     "ScaleRate",
+    "Snapshot",
+    "SnapshotApproval",
+    "SnapshotFile",
+    "SnapshotWithdrawal",
     "SpendingPlan",
     "Sponsorship",
     "State",

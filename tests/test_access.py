@@ -639,6 +639,32 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         200,
     ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
+    ("GET", "/api/v1/publications"): (R, "/api/v1/publications?status=draft", {}, 200),
+    ("GET", "/api/v1/publications/{snapshot_id}"): (R, "/api/v1/publications/1", {}, 200),
+    ("GET", "/api/v1/publications/{snapshot_id}/files/{name}"): (
+        R,
+        "/api/v1/publications/1/files/data.json",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/publications/{snapshot_id}/verify"): (
+        R,
+        "/api/v1/publications/1/verify",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/publications/{snapshot_id}/withdrawal"): (
+        FO,
+        "/api/v1/publications/2/withdrawal",
+        {"json": {"reason": "superseded by a corrected draft"}},
+        200,
+    ),
+    ("POST", "/api/v1/publications/{snapshot_id}/approval"): (
+        FO,
+        "/api/v1/publications/1/approval",
+        {"json": {"reference": "ATT/CSP11/DEC.1"}},
+        200,
+    ),
 }
 
 
@@ -706,6 +732,7 @@ def env(engine: Engine) -> Iterator[ApiEnv]:
         create_user(s, actor=setup, name="spare", roles=["committee"])
         _assessment_setup(s, setup)
         _close_setup(s, setup)
+        _publication_setup(s, setup)
         s.commit()
     with api_env(engine) as e:
         yield e
@@ -936,3 +963,26 @@ def _close_setup(s: Session, setup: Actor) -> None:
         postings=[PostingSpec("SEC.bank", 1000), PostingSpec("SEC.other_revenue", -1000)],
     )
     propose_close(s, actor=setup, fund="SEC", year=2023)
+
+
+def _publication_setup(s: Session, setup: Actor) -> None:
+    """Two drafts proposed by ``setup``: snapshot 1 (with a file ``data.json``) for a
+    finance officer to approve, snapshot 2 to withdraw."""
+    from datetime import UTC, datetime
+
+    from finance_core.publication.schemas import FileIn
+    from finance_core.publication.service import propose
+
+    for scope in ("2024", "2024-b"):
+        propose(
+            s,
+            actor=setup,
+            kind="report.test",
+            scope=scope,
+            title="A test report",
+            as_at=date(2024, 12, 31),
+            known_at=datetime(2025, 1, 15, tzinfo=UTC),
+            data={"total": "100.00"},
+            files=[FileIn("data.json", "application/json", b'{"total":"100.00"}')],
+            reference="ATT/TEST/1",
+        )

@@ -13,6 +13,7 @@ from api.cli.budgets import budgets_app
 from api.cli.close import close_app
 from api.cli.expenditures import commitments_app, expenditures_app
 from api.cli.forecast import forecast_command, spending_plan_app
+from api.cli.publications import publications_app
 from api.cli.receipts import credit_app, rates_app, receipts_app
 from api.cli.reserve import reserve_app
 from api.cli.states import states_app
@@ -51,6 +52,7 @@ for sub, name in (
     (voluntary_app, "voluntary"),
     (projects_app, "projects"),
     (sponsorships_app, "sponsorships"),
+    (publications_app, "publications"),
 ):
     app.add_typer(sub, name=name)
 app.command("forecast")(forecast_command)

@@ -1,0 +1,1 @@
+"""Published snapshots: frozen, hashed, approved by a second person, never changed."""
