@@ -8,6 +8,7 @@ from sqlalchemy import pool
 from sqlmodel import SQLModel
 
 import finance_core.models  # noqa: F401  (registers every table)
+import strategy.models  # noqa: F401
 from finance_core.db import create_db_engine
 from finance_core.settings import Settings
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 import finance_core.models  # noqa: F401
+import strategy.models  # noqa: F401
 from finance_core.actor import Actor
 from finance_core.db import create_db_engine
 from finance_core.migrate import upgrade
