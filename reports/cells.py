@@ -1,13 +1,8 @@
-"""Cell values safe to hand to a spreadsheet."""
+"""Cell values safe to hand to a spreadsheet (defined in ``finance_core.cells``, which
+the strategic plan's files use too)."""
 
 from __future__ import annotations
 
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
+from finance_core.cells import FORMULA_STARTS, text_safe
 
-
-def text_safe(value: object) -> str:
-    """``value`` as text a spreadsheet will not read as a formula (a leading quote is
-    added before ``=``, ``+``, ``-`` or ``@``)."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+__all__ = ["FORMULA_STARTS", "text_safe"]

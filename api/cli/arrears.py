@@ -3,16 +3,15 @@ Rule 8(1)(d) payment plans."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from api.cli.common import fail, load_models, parse_day, read_json, reasons
+from api.cli.common import as_at_of, fail, known_at_of, load_models, parse_day, read_json, reasons
 from finance_core.actor import cli_actor
 from finance_core.db import transaction
-from finance_core.db_types import utctoday
 
 arrears_app = typer.Typer(no_args_is_help=True, help="Arrears, aging and Financial Rule 8.")
 plans_app = typer.Typer(no_args_is_help=True, help="Rule 8(1)(d) payment plans.")
@@ -24,20 +23,6 @@ KnownAtOption = Annotated[
     str | None, typer.Option("--known-at", help="Recording cutoff, ISO timestamp (UTC).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _as_at(text: str | None) -> date:
-    return parse_day(text, "--as-at") if text else utctoday()
-
-
-def _known_at(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"--known-at: {text!r} is not a timestamp (e.g. 2025-01-31T00:00:00Z)")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @arrears_app.command("aging")
@@ -58,7 +43,9 @@ def aging(
         code = get_state(session, state).code if state else None
         report = service.aging_out(
             session,
-            service.aging(session, as_at=_as_at(as_at), known_at=_known_at(known_at), state=code),
+            service.aging(
+                session, as_at=as_at_of(as_at), known_at=known_at_of(known_at), state=code
+            ),
         )
     if as_json:
         typer.echo(report.model_dump_json(indent=2))
@@ -90,7 +77,7 @@ def collection(as_at: AsAtOption = None, known_at: KnownAtOption = None) -> None
 
     load_models()
     with reasons(), transaction(read_only=True) as session:
-        rows = service.collection(session, as_at=_as_at(as_at), known_at=_known_at(known_at))
+        rows = service.collection(session, as_at=as_at_of(as_at), known_at=known_at_of(known_at))
     typer.echo(f"{'year':<6}{'fund':<6}{'assessed':>15}{'collected':>15}{'outstanding':>15}  rate")
     for r in rows:
         rate = f"{r.rate} %" if r.rate is not None else "-"
@@ -112,7 +99,7 @@ def history(
     load_models()
     with reasons(), transaction(read_only=True) as session:
         points = service.history(
-            session, state_code=state, as_at=_as_at(as_at), known_at=_known_at(known_at)
+            session, state_code=state, as_at=as_at_of(as_at), known_at=known_at_of(known_at)
         )
     typer.echo(f"{'as at':<12}{'outstanding':>15}{'arrears':>15}")
     for p in points:
@@ -138,9 +125,9 @@ def rule8(
             session,
             compute(
                 session,
-                as_at=None if conference is not None else _as_at(as_at),
+                as_at=None if conference is not None else as_at_of(as_at),
                 conference_number=conference,
-                known_at=_known_at(known_at),
+                known_at=known_at_of(known_at),
             ),
         )
     if as_json:
@@ -177,7 +164,7 @@ def reminders_write(
     except ValueError as exc:
         fail(str(exc))
     load_models()
-    day, cutoff = _as_at(as_at), _known_at(known_at)
+    day, cutoff = as_at_of(as_at), known_at_of(known_at)
     with reasons(), transaction(read_only=True) as session:
         if state:
             codes = [s.upper() for s in state]
@@ -322,7 +309,7 @@ def plans_show(
 ) -> None:
     """A plan, its decision and its compliance as at a date."""
     load_models()
-    _show_plan(plan_id, _as_at(as_at))
+    _show_plan(plan_id, as_at_of(as_at))
 
 
 @plans_app.command("list")

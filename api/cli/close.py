@@ -3,15 +3,21 @@ approved by another), its surplus, the simulation of the CSP's options and its d
 
 from __future__ import annotations
 
-import getpass
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session
 
-from api.cli.common import fail, load_models, parse_day, reasons
-from api.cli.reserve import as_at_of, known_at_of
-from finance_core.actor import Actor, cli_actor
+from api.cli.common import (
+    ByOption,
+    as_at_of,
+    fail,
+    known_at_of,
+    load_models,
+    officer_named,
+    parse_day,
+    reasons,
+)
+from finance_core.actor import cli_actor
 from finance_core.db import transaction
 
 if TYPE_CHECKING:
@@ -23,24 +29,6 @@ close_app = typer.Typer(
 
 FundOption = Annotated[str, typer.Option("--fund", help="Fund code, e.g. SEC.")]
 YearOption = Annotated[int, typer.Option("--year", help="Financial year.")]
-ByOption = Annotated[
-    str, typer.Option("--by", help="The finance officer (user name) acting: maker-checker.")
-]
-
-
-def _officer(session: Session, name: str) -> Actor:
-    """The named user as the actor, if an active finance officer."""
-    from finance_core.access.models import Role
-    from finance_core.access.service import get_user
-
-    user = get_user(session, name)
-    if user.disabled_at is not None or Role.FINANCE_OFFICER not in user.role_set:
-        fail(f"--by: {name} is not an active finance officer")
-    try:
-        operator = getpass.getuser()
-    except (KeyError, OSError):
-        operator = "unknown"
-    return Actor(name=user.name, origin=f"cli {operator}", user_id=user.id, roles=user.role_set)
 
 
 def _print_close(out: CloseOut) -> None:
@@ -177,7 +165,7 @@ def propose(
     load_models()
     with reasons(), transaction() as session:
         close = service.propose_close(
-            session, actor=_officer(session, by), fund=fund, year=year, note=note
+            session, actor=officer_named(session, by), fund=fund, year=year, note=note
         )
         out = service.close_out(close)
     _print_close(out)
@@ -195,7 +183,7 @@ def approve(
     load_models()
     with reasons(), transaction() as session:
         close = service.approve_close(
-            session, actor=_officer(session, by), close_id=close_id, reference=reference
+            session, actor=officer_named(session, by), close_id=close_id, reference=reference
         )
         out = service.close_out(close)
     _print_close(out)

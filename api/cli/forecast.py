@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli.arrears import AsAtOption, JsonOption, KnownAtOption, _as_at, _known_at
-from api.cli.common import fail, load_models, reasons
+from api.cli.arrears import AsAtOption, JsonOption, KnownAtOption
+from api.cli.common import as_at_of, fail, known_at_of, load_models, reasons
 from finance_core.actor import cli_actor
 from finance_core.db import transaction
 
@@ -49,8 +49,8 @@ def forecast_command(
             session,
             service.forecast(
                 session,
-                as_at=_as_at(as_at),
-                known_at=_known_at(known_at),
+                as_at=as_at_of(as_at),
+                known_at=known_at_of(known_at),
                 months=months,
                 fund=None if fund.lower() == "all" else fund.upper(),
                 floor_minor=service.parse_cents(floor, field="--floor"),
@@ -129,7 +129,7 @@ def spending_plan_add(
         parts = [SpendingMonthIn(month=m, amount=a) for m, a in pairs]
         data = SpendingPlanIn(fund=fund.upper(), year=year, reference=reference, months=parts)
         rows = spending_plans.add_plan(session, actor=cli_actor(), data=data)
-        out = spending_plans.plan_out(session, rows, as_at=_as_at(None))
+        out = spending_plans.plan_out(session, rows, as_at=as_at_of(None))
     _show(out)
 
 
@@ -146,7 +146,7 @@ def spending_plan_list(
         found, _total = spending_plans.list_plans(
             session, fund=fund, year=year, limit=1000, offset=0
         )
-        outs = [spending_plans.plan_out(session, rows, as_at=_as_at(None)) for rows in found]
+        outs = [spending_plans.plan_out(session, rows, as_at=as_at_of(None)) for rows in found]
     for out in outs:
         _show(out)
 

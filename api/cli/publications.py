@@ -4,16 +4,13 @@ the download of their files."""
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session
 
-from api.cli.common import fail, load_models, reasons
-from finance_core.actor import Actor
+from api.cli.common import ByOption, fail, load_models, officer_named, reasons
 from finance_core.db import transaction
 
 if TYPE_CHECKING:
@@ -25,24 +22,6 @@ publications_app = typer.Typer(
 )
 
 IdArgument = Annotated[int, typer.Argument(help="The snapshot.")]
-ByOption = Annotated[
-    str, typer.Option("--by", help="The finance officer (user name) acting: maker-checker.")
-]
-
-
-def _officer(session: Session, name: str) -> Actor:
-    """The named user as the actor, if an active finance officer."""
-    from finance_core.access.models import Role
-    from finance_core.access.service import get_user
-
-    user = get_user(session, name)
-    if user.disabled_at is not None or Role.FINANCE_OFFICER not in user.role_set:
-        fail(f"--by: {name} is not an active finance officer")
-    try:
-        operator = getpass.getuser()
-    except (KeyError, OSError):
-        operator = "unknown"
-    return Actor(name=user.name, origin=f"cli {operator}", user_id=user.id, roles=user.role_set)
 
 
 def _print(out: SnapshotOut) -> None:
@@ -121,7 +100,7 @@ def approve(
     load_models()
     with reasons(), transaction() as session:
         snapshot = service.approve(
-            session, actor=_officer(session, by), snapshot_id=snapshot_id, reference=reference
+            session, actor=officer_named(session, by), snapshot_id=snapshot_id, reference=reference
         )
         out = service.snapshot_out(session, snapshot)
     _print(out)
@@ -139,7 +118,7 @@ def withdraw(
     load_models()
     with reasons(), transaction() as session:
         snapshot = service.withdraw(
-            session, actor=_officer(session, by), snapshot_id=snapshot_id, reason=reason
+            session, actor=officer_named(session, by), snapshot_id=snapshot_id, reason=reason
         )
         out = service.snapshot_out(session, snapshot)
     _print(out)

@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from api.cli.common import fail, load_models, parse_day, read_json, reasons
+from api.cli.common import as_at_of, fail, known_at_of, load_models, parse_day, read_json, reasons
 from finance_core.actor import cli_actor
 from finance_core.db import transaction
-from finance_core.db_types import utctoday
 
 reserve_app = typer.Typer(
     no_args_is_help=True, help="The reserve (Working Capital Fund): position and movements."
 )
-
-
-def as_at_of(text: str | None) -> date:
-    """``--as-at`` or today."""
-    return parse_day(text, "--as-at") if text else utctoday()
-
-
-def known_at_of(text: str | None) -> datetime | None:
-    """``--known-at`` as a UTC timestamp (a time without zone is UTC), or None."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"--known-at: {text!r} is not a timestamp (e.g. 2025-01-31T00:00:00Z)")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @reserve_app.command("position")

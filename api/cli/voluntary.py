@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
-from api.cli.common import fail, load_models, parse_day, reasons
-from api.cli.reserve import as_at_of, known_at_of
+from api.cli.common import as_at_of, fail, known_at_of, load_models, parse_day, reasons
 from finance_core.actor import cli_actor
 from finance_core.db import transaction
 
