@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from api import docs, errors
 from api.deps import Audience, allowed_of
 from api.routes import (
+    annual_updates,
     arrears,
     assessments,
     budgets,
@@ -22,9 +23,12 @@ from api.routes import (
     funds,
     ledger,
     payments,
+    plan_workbook,
+    public,
     publications,
     reserve,
     states,
+    strategy,
     system,
     users,
     voluntary,
@@ -54,7 +58,11 @@ ROUTERS: tuple[tuple[APIRouter, str], ...] = (
     (close.router, API_PREFIX),
     (forecast.router, API_PREFIX),
     (voluntary.router, API_PREFIX),
+    (strategy.router, API_PREFIX),
+    (plan_workbook.router, API_PREFIX),
     (publications.router, API_PREFIX),
+    (annual_updates.router, API_PREFIX),
+    (public.router, API_PREFIX),
 )
 
 

@@ -360,3 +360,103 @@ class PlanProgressOut(BaseModel):
     indicators: list[IndicatorProgressOut]
     objectives: list[RollupOut]
     goals: list[RollupOut]
+
+
+# --- annual updates ----------------------------------------------------------------------
+
+
+class GoalNarrativeIn(BaseModel):
+    """What the year brought for one goal, in the words of the Secretariat."""
+
+    goal_code: str = Field(min_length=1, max_length=40, examples=["G1"])
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class AnnualUpdateIn(BaseModel):
+    """The words of an annual public update on progress against the plan: one narrative
+    per goal, an optional introduction, and the reference that authorises publication."""
+
+    introduction: str | None = Field(default=None, max_length=20000)
+    narratives: list[GoalNarrativeIn] = Field(min_length=1, max_length=50)
+    reference: str = Field(
+        min_length=1, max_length=300, examples=["ATT/CSP12/2026/MC/Annual-Update"]
+    )
+
+
+class AnnualUpdateProposalIn(AnnualUpdateIn):
+    """An annual update for ``year`` with its figures as at ``(as_at, known_at)``."""
+
+    year: int = Field(examples=[2025])
+    as_at: date = Field(description="Value-date cutoff of the figures (e.g. 31 December).")
+    known_at: datetime | None = Field(
+        default=None, description="Recording cutoff of the figures (UTC; default now)."
+    )
+
+
+# --- plan workbook ------------------------------------------------------------------------
+
+
+class FieldChange(BaseModel):
+    """One field as stored (``old``) and as in the workbook (``new``); values are text,
+    decimals as decimal strings."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+
+class ElementChange(BaseModel):
+    """A goal, objective, output or activity the workbook adds, changes or removes
+    (``row``: its row on the Elements sheet; none when removed). A changed ``level`` or
+    ``parent_code`` moves the element: it is removed and added again, with what is under
+    it."""
+
+    level: ElementLevel
+    code: str
+    parent_code: str | None
+    title: str
+    row: int | None
+    fields: list[FieldChange] = Field(default_factory=list)
+
+
+class IndicatorChange(BaseModel):
+    """An indicator the workbook adds, changes or removes (``row`` on the Indicators
+    sheet; none when removed)."""
+
+    code: str
+    element_code: str
+    title: str
+    row: int | None
+    fields: list[FieldChange] = Field(default_factory=list)
+
+
+class TargetChange(BaseModel):
+    """A target the workbook adds (``old`` none), changes or removes (``new`` none);
+    ``row`` on the Targets sheet (none when removed)."""
+
+    indicator_code: str
+    year: int
+    old: str | None
+    new: str | None
+    row: int | None
+
+
+class PlanChanges(BaseModel):
+    """What a workbook changes in a draft plan, matched by code (a changed code is a
+    removal and an addition). ``applied``: whether it was applied (false for a
+    preview); ``count``: the number of changes listed (0: the workbook changes nothing)."""
+
+    plan_id: int
+    plan_code: str
+    applied: bool
+    count: int
+    plan: list[FieldChange]
+    elements_added: list[ElementChange]
+    elements_changed: list[ElementChange]
+    elements_removed: list[ElementChange]
+    indicators_added: list[IndicatorChange]
+    indicators_changed: list[IndicatorChange]
+    indicators_removed: list[IndicatorChange]
+    targets_added: list[TargetChange]
+    targets_changed: list[TargetChange]
+    targets_removed: list[TargetChange]

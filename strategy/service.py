@@ -138,6 +138,11 @@ def _code(text: str, name: str, fields: dict[str, str]) -> str:
     return value
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: "a goal", "an objective"."""
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
 def _text(text: str | None) -> str | None:
     return text.strip() if text and text.strip() else None
 
@@ -573,7 +578,7 @@ def add_element(
             if parent is None:
                 fields["parent_code"] = f"plan {plan.code} has no {data.parent_code}"
             elif parent.level != wanted:
-                fields["parent_code"] = f"{parent.code} is a {parent.level}, not a {wanted}"
+                fields["parent_code"] = f"{parent.code} is {_a(parent.level)}, not {_a(wanted)}"
     ValidationFailed.raise_if(fields)
     if _code_taken(session, plan_id, code):
         raise Conflict(f"plan {plan.code} already has an element {code}", fields={"code": "taken"})
@@ -1263,7 +1268,7 @@ def set_line_links(
         if objective is None:
             fields[name] = f"plan {plan.code} has no {code}"
         elif objective.level != ElementLevel.OBJECTIVE:
-            fields[name] = f"{code} is a {objective.level}, not an objective"
+            fields[name] = f"{code} is {_a(objective.level)}, not an objective"
         elif (objective.id or 0) in shares:
             fields[name] = f"{code} given twice"
         else:

@@ -27,7 +27,7 @@ from finance_core.db import create_db_engine
 from finance_core.migrate import upgrade
 from tests.pg import APP, OWNER, PgCluster
 
-pytest_plugins = ["tests.fixtures_finance", "tests.fixtures_arrears"]
+pytest_plugins = ["tests.fixtures_finance", "tests.fixtures_arrears", "tests.fixtures_demo"]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -34,6 +34,33 @@ SPENT = (
     b"SEC,2024,A,2024-04-01,25.00,USD,travel,Taxi,T-1\n"
 )
 
+
+def _plan_workbook() -> bytes:
+    """The workbook of the draft plan SP-WB made by ``_plan_workbook_setup`` (plan 1)."""
+    from strategy.models import ElementLevel
+    from strategy.workbook import ElementRow, PlanSheet, render_workbook
+
+    goal = ElementRow(ElementLevel.GOAL, "G1", None, "A goal", None, 1)
+    return render_workbook(PlanSheet("SP-WB", "Workbook plan", None, elements=(goal,)))
+
+
+PLAN_XLSX = (
+    "plan.xlsx",
+    _plan_workbook(),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+#: An indicator added to, replaced in and removed from the draft strategic plan 3.
+_STRATEGY_INDICATOR = {
+    "element_code": "O1",
+    "code": "I9",
+    "title": "Workshops held",
+    "unit": "count",
+    "baseline_value": "2",
+    "baseline_year": 2028,
+    "targets": [{"year": 2029, "value": "3"}],
+}
+
 # (method, path template): (who may call, concrete path, request kwargs, success status)
 TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
     ("GET", "/health"): (PUBLIC, "/health", {}, 200),
@@ -639,6 +666,48 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         200,
     ),
     ("GET", "/api/v1/audit"): (A | {"committee"}, "/api/v1/audit", {}, 200),
+    # annual updates (see _annual_update_setup): the 2024 update of plan 2 (SP-A) is
+    # snapshot 3, published; the public reads it, the adopted plans and nothing else
+    ("GET", "/api/v1/strategy/plans/{plan_id}/annual-updates/figures"): (
+        R,
+        "/api/v1/strategy/plans/2/annual-updates/figures?year=2024&as_at=2024-12-31",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/plans/{plan_id}/annual-updates"): (
+        FO,
+        "/api/v1/strategy/plans/2/annual-updates",
+        {
+            "json": {
+                "year": 2024,
+                "as_at": "2024-12-31",
+                "narratives": [{"goal_code": "G1", "text": "A corrected account."}],
+                "reference": "ATT/MC/2025/3",
+            }
+        },
+        201,
+    ),
+    ("GET", "/api/v1/public/plans"): (PUBLIC, "/api/v1/public/plans", {}, 200),
+    ("GET", "/api/v1/public/plans/{plan_code}"): (PUBLIC, "/api/v1/public/plans/SP-A", {}, 200),
+    ("GET", "/api/v1/public/annual-updates"): (PUBLIC, "/api/v1/public/annual-updates", {}, 200),
+    ("GET", "/api/v1/public/annual-updates/{plan_code}/{year}"): (
+        PUBLIC,
+        "/api/v1/public/annual-updates/SP-A/2024",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/public/publications/{snapshot_id}"): (
+        PUBLIC,
+        "/api/v1/public/publications/3",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/public/publications/{snapshot_id}/files/{name}"): (
+        PUBLIC,
+        "/api/v1/public/publications/3/files/annual-update.json",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/publications"): (R, "/api/v1/publications?status=draft", {}, 200),
     ("GET", "/api/v1/publications/{snapshot_id}"): (R, "/api/v1/publications/1", {}, 200),
     ("GET", "/api/v1/publications/{snapshot_id}/files/{name}"): (
@@ -663,6 +732,158 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         FO,
         "/api/v1/publications/1/approval",
         {"json": {"reference": "ATT/CSP11/DEC.1"}},
+        200,
+    ),
+    # the strategic plan (see _strategy_setup): plan 2 adopted for 2024-2028 with its
+    # indicator 1 and measurement 1 recorded by the set-up; plan 3 a complete draft for
+    # 2029-2033 (edited, then adopted); plan 4 adopted for 2019-2023 (closed); plan 5
+    # created here and deleted; element 8 and indicator 3 added, edited and removed
+    ("GET", "/api/v1/strategy/plans"): (R, "/api/v1/strategy/plans?status=adopted", {}, 200),
+    ("POST", "/api/v1/strategy/plans"): (
+        FO,
+        "/api/v1/strategy/plans",
+        {"json": {"code": "SP-NEW", "title": "A new plan", "first_year": 2045}},
+        201,
+    ),
+    ("GET", "/api/v1/strategy/plans/{plan_id}"): (R, "/api/v1/strategy/plans/2", {}, 200),
+    ("PATCH", "/api/v1/strategy/plans/{plan_id}"): (
+        FO,
+        "/api/v1/strategy/plans/3",
+        {"json": {"title": "Strategic Plan 2029-2033"}},
+        200,
+    ),
+    ("DELETE", "/api/v1/strategy/plans/{plan_id}"): (FO, "/api/v1/strategy/plans/5", {}, 204),
+    ("GET", "/api/v1/strategy/plans/{plan_id}/tree"): (
+        R,
+        "/api/v1/strategy/plans/2/tree",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/plans/{plan_id}/elements"): (
+        FO,
+        "/api/v1/strategy/plans/3/elements",
+        {"json": {"level": "activity", "parent_code": "O1", "code": "A1", "title": "Workshop"}},
+        201,
+    ),
+    ("PATCH", "/api/v1/strategy/elements/{element_id}"): (
+        FO,
+        "/api/v1/strategy/elements/8",
+        {"json": {"title": "Regional workshops", "order": 2}},
+        200,
+    ),
+    ("DELETE", "/api/v1/strategy/elements/{element_id}"): (
+        FO,
+        "/api/v1/strategy/elements/8",
+        {},
+        204,
+    ),
+    ("GET", "/api/v1/strategy/measures"): (R, "/api/v1/strategy/measures", {}, 200),
+    ("POST", "/api/v1/strategy/plans/{plan_id}/indicators"): (
+        FO,
+        "/api/v1/strategy/plans/3/indicators",
+        {"json": _STRATEGY_INDICATOR},
+        201,
+    ),
+    ("GET", "/api/v1/strategy/indicators/{indicator_id}"): (
+        R,
+        "/api/v1/strategy/indicators/1",
+        {},
+        200,
+    ),
+    ("PUT", "/api/v1/strategy/indicators/{indicator_id}"): (
+        FO,
+        "/api/v1/strategy/indicators/3",
+        {"json": {**_STRATEGY_INDICATOR, "title": "Regional workshops held"}},
+        200,
+    ),
+    ("DELETE", "/api/v1/strategy/indicators/{indicator_id}"): (
+        FO,
+        "/api/v1/strategy/indicators/3",
+        {},
+        204,
+    ),
+    ("GET", "/api/v1/strategy/plans/{plan_id}/adoption-problems"): (
+        R,
+        "/api/v1/strategy/plans/3/adoption-problems",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/plans/{plan_id}/adoption"): (
+        FO,
+        "/api/v1/strategy/plans/3/adoption",
+        {"json": {"decision_reference": "ATT/CSP11/DEC.SP", "adopted_on": "2025-08-29"}},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/plans/{plan_id}/closure"): (
+        FO,
+        "/api/v1/strategy/plans/4/closure",
+        {"json": {"closed_on": "2023-12-31", "note": "Ended"}},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/indicators/{indicator_id}/measurements"): (
+        FO,
+        "/api/v1/strategy/indicators/1/measurements",
+        {"json": {"year": 2025, "value": "70"}},
+        201,
+    ),
+    ("GET", "/api/v1/strategy/measurements"): (
+        R,
+        "/api/v1/strategy/measurements?plan_id=2&year=2024",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/strategy/measurements/{measurement_id}"): (
+        R,
+        "/api/v1/strategy/measurements/1",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/measurements/{measurement_id}/approval"): (
+        FO,
+        "/api/v1/strategy/measurements/1/approval",
+        {"json": {"note": "Checked"}},
+        200,
+    ),
+    ("GET", "/api/v1/budget-lines/{budget_line_id}/objectives"): (
+        R,
+        "/api/v1/budget-lines/1/objectives",
+        {},
+        200,
+    ),
+    ("PUT", "/api/v1/budget-lines/{budget_line_id}/objectives"): (
+        FO,
+        "/api/v1/budget-lines/1/objectives",
+        {"json": {"links": [{"objective_code": "O1", "share_bp": 6000}]}},
+        200,
+    ),
+    ("GET", "/api/v1/strategy/plans/{plan_id}/cost"): (
+        R,
+        "/api/v1/strategy/plans/2/cost?as_at=2024-12-31&format=csv",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/strategy/plans/{plan_id}/progress"): (
+        R,
+        "/api/v1/strategy/plans/2/progress?year=2024&as_at=2024-12-31&on_track=0.8",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/strategy/plans/{plan_id}/workbook"): (
+        R,
+        "/api/v1/strategy/plans/1/workbook",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/plans/{plan_id}/workbook/preview"): (
+        FO,
+        "/api/v1/strategy/plans/1/workbook/preview",
+        {"files": {"file": PLAN_XLSX}},
+        200,
+    ),
+    ("POST", "/api/v1/strategy/plans/{plan_id}/workbook/import"): (
+        FO,
+        "/api/v1/strategy/plans/1/workbook/import",
+        {"files": {"file": PLAN_XLSX}},
         200,
     ),
 }
@@ -733,6 +954,9 @@ def env(engine: Engine) -> Iterator[ApiEnv]:
         _assessment_setup(s, setup)
         _close_setup(s, setup)
         _publication_setup(s, setup)
+        _plan_workbook_setup(s, setup)
+        _strategy_setup(s, setup)
+        _annual_update_setup(s, setup)
         s.commit()
     with api_env(engine) as e:
         yield e
@@ -986,3 +1210,104 @@ def _publication_setup(s: Session, setup: Actor) -> None:
             files=[FileIn("data.json", "application/json", b'{"total":"100.00"}')],
             reference="ATT/TEST/1",
         )
+
+
+def _plan_workbook_setup(s: Session, setup: Actor) -> None:
+    """The draft plan SP-WB (plan 1) with one goal, whose workbook is ``PLAN_XLSX``."""
+    from strategy import service
+    from strategy.models import ElementLevel
+    from strategy.schemas import ElementIn, PlanIn
+
+    plan = service.create_plan(
+        s, actor=setup, data=PlanIn(code="SP-WB", title="Workbook plan", first_year=2040)
+    )
+    service.add_element(
+        s,
+        actor=setup,
+        plan_id=plan.id or 0,
+        data=ElementIn(level=ElementLevel.GOAL, code="G1", title="A goal", order=1),
+    )
+
+
+def _strategy_setup(s: Session, setup: Actor) -> None:
+    """Strategic plans after ``_plan_workbook_setup``'s (plan 1, element 1), each with a
+    goal G1 and an objective O1: plan 2 (2024-2028, adopted) with indicator 1, whose 2024
+    value ``setup`` records (measurement 1) for a finance officer to approve; plan 3
+    (2029-2033), a draft complete with indicator 2; plan 4 (2019-2023, adopted)."""
+    from strategy import service
+    from strategy.models import ElementLevel
+    from strategy.schemas import ElementIn, IndicatorIn, MeasurementIn, PlanAdoptionIn, PlanIn
+
+    for code, first, adopted_on in (
+        ("SP-A", 2024, date(2023, 8, 25)),
+        ("SP-D", 2029, None),
+        ("SP-OLD", 2019, date(2018, 8, 24)),
+    ):
+        plan = service.create_plan(
+            s, actor=setup, data=PlanIn(code=code, title=f"Plan {code}", first_year=first)
+        )
+        pid = plan.id or 0
+        for level, parent, element in (
+            (ElementLevel.GOAL, None, "G1"),
+            (ElementLevel.OBJECTIVE, "G1", "O1"),
+        ):
+            service.add_element(
+                s,
+                actor=setup,
+                plan_id=pid,
+                data=ElementIn(level=level, parent_code=parent, code=element, title=element),
+            )
+        if code != "SP-OLD":
+            service.add_indicator(
+                s,
+                actor=setup,
+                plan_id=pid,
+                data=IndicatorIn.model_validate(
+                    {
+                        "element_code": "O1",
+                        "code": "I1",
+                        "title": "Annual reports submitted",
+                        "unit": "percent",
+                        "baseline_value": "50",
+                        "baseline_year": first - 1,
+                        "targets": [{"year": first + k, "value": "60"} for k in range(5)],
+                    }
+                ),
+            )
+        if adopted_on is not None:
+            service.adopt_plan(
+                s,
+                actor=setup,
+                plan_id=pid,
+                data=PlanAdoptionIn(decision_reference=f"ATT/DEC/{code}", adopted_on=adopted_on),
+            )
+    plans = {p.code: p.id for p in service.list_plans(s)}
+    indicators = [i.id for i in service.indicators_of(s, plan_id=plans["SP-A"] or 0)]
+    assert (plans["SP-A"], plans["SP-D"], plans["SP-OLD"], indicators) == (2, 3, 4, [1]), (
+        "the TABLE's strategy paths expect plans 2, 3 and 4, elements 2 to 7, indicator 1"
+    )
+    service.record_measurement(
+        s, actor=setup, indicator_id=1, data=MeasurementIn(year=2024, value="61.5")
+    )
+
+
+def _annual_update_setup(s: Session, setup: Actor) -> None:
+    """The 2024 update of plan 2 (SP-A), proposed by ``setup`` and published by another
+    officer: snapshot 3 (after ``_publication_setup``'s two drafts)."""
+    from finance_core.publication.service import approve
+    from strategy.annual_update import propose_update
+    from strategy.schemas import AnnualUpdateIn, GoalNarrativeIn
+
+    snapshot = propose_update(
+        s,
+        actor=setup,
+        plan_id=2,
+        year=2024,
+        as_at=date(2024, 12, 31),
+        data=AnnualUpdateIn(
+            narratives=[GoalNarrativeIn(goal_code="G1", text="The first year.")],
+            reference="ATT/MC/2025/1",
+        ),
+    )
+    approve(s, actor=Actor(name="checker", origin="test"), snapshot_id=snapshot.id or 0)
+    assert snapshot.id == 3, "the TABLE's public paths expect snapshot 3"

@@ -153,6 +153,7 @@ def test_registrations_follow_status_on_the_first_day(
 def test_demo_users() -> None:
     assert [name for name, _role in dataset.DEMO_USERS] == [
         "demo-officer",
+        "demo-officer-2",
         "demo-committee",
         "demo-admin",
     ]

@@ -7,16 +7,19 @@ from typing import Annotated
 
 import typer
 
+from api.cli.annual_updates import annual_update_app
 from api.cli.arrears import arrears_app, plans_app
 from api.cli.assess import assess_app
 from api.cli.budgets import budgets_app
 from api.cli.close import close_app
 from api.cli.expenditures import commitments_app, expenditures_app
 from api.cli.forecast import forecast_command, spending_plan_app
+from api.cli.plan_workbook import plan_workbook_app
 from api.cli.publications import publications_app
 from api.cli.receipts import credit_app, rates_app, receipts_app
 from api.cli.reserve import reserve_app
 from api.cli.states import states_app
+from api.cli.strategy import strategy_app
 from api.cli.system import db_app, demo_app, ledger_app
 from api.cli.users import users_app
 from api.cli.voluntary import (
@@ -53,6 +56,9 @@ for sub, name in (
     (projects_app, "projects"),
     (sponsorships_app, "sponsorships"),
     (publications_app, "publications"),
+    (annual_update_app, "annual-update"),
+    (strategy_app, "strategy"),
+    (plan_workbook_app, "plan-workbook"),
 ):
     app.add_typer(sub, name=name)
 app.command("forecast")(forecast_command)

@@ -31,9 +31,10 @@ def demo_load(
         bool, typer.Option("--if-empty", help="Do nothing (exit 0) unless the database is empty.")
     ] = False,
 ) -> None:
-    """Load the illustrative demo data set into an empty database."""
+    """Load the illustrative demo data set (with its strategic plans) into an empty
+    database."""
     from finance_core.actor import Actor
-    from finance_core.demo.loader import database_is_empty, load_demo
+    from strategy.demo import database_is_empty, load_full_demo
 
     load_models()
     with reasons():
@@ -43,7 +44,7 @@ def demo_load(
                     typer.echo("database is not empty: demo data not loaded")
                     return
         with transaction() as session:
-            result = load_demo(session, actor=Actor(name="demo", origin="demo loader"))
+            result = load_full_demo(session, actor=Actor(name="demo", origin="demo loader"))
     typer.echo(result.summary())
 
 

@@ -15,7 +15,7 @@ from api.errors import error_responses
 from api.files import file_responses
 from api.schemas import Page
 from finance_core.publication import service
-from finance_core.publication.models import SnapshotStatus
+from finance_core.publication.models import SnapshotFile, SnapshotStatus
 from finance_core.publication.schemas import SnapshotDetailOut, SnapshotOut, VerifyOut
 
 router = APIRouter(tags=["publications"])
@@ -74,7 +74,14 @@ def get_publication_file(
     snapshot's files may be cached for good)."""
     found = service.file_of(session, snapshot_id, name)
     status = service.status_of(session, service.get(session, snapshot_id))
-    published = status in (SnapshotStatus.PUBLISHED, SnapshotStatus.SUPERSEDED)
+    return frozen_file(
+        found, published=status in (SnapshotStatus.PUBLISHED, SnapshotStatus.SUPERSEDED)
+    )
+
+
+def frozen_file(found: SnapshotFile, *, published: bool) -> Response:
+    """A snapshot's file as stored, tagged with its SHA-256; a published one may be
+    cached for good, a draft's not at all."""
     return Response(
         found.content,
         media_type=found.media_type,

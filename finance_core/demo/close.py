@@ -40,7 +40,7 @@ from finance_core.reserve.schemas import MovementIn, TargetRuleIn
 FIRST_YEAR, LAST_YEAR = 2015, 2024
 FUNDS = ("SEC", "CSP")
 
-#: The two finance officers of the maker-checker close (names only).
+#: The two finance officers of the maker-checker close (demo users, see ``dataset``).
 MAKER, CHECKER = "demo-officer", "demo-officer-2"
 
 #: What the CSP decided on each surplus: (option, credit rule, part to the States,

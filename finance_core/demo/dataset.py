@@ -256,9 +256,10 @@ CONFERENCES: tuple[ConferenceCreate, ...] = tuple(
     )
 )
 
-#: The demo users: name and role.
+#: The demo users: name and role (two finance officers, for the maker-checker steps).
 DEMO_USERS: tuple[tuple[str, Role], ...] = (
     ("demo-officer", Role.FINANCE_OFFICER),
+    ("demo-officer-2", Role.FINANCE_OFFICER),
     ("demo-committee", Role.COMMITTEE),
     ("demo-admin", Role.ADMIN),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -53,8 +54,9 @@ class DemoResult:
     close: DemoClose
     tokens: dict[str, str]
 
-    def summary(self) -> str:
-        """What was loaded, then one line per demo user with its token (shown once)."""
+    def summary(self, *, also: Sequence[str] = ()) -> str:
+        """What was loaded (and the lines ``also``, from loaders run after this one),
+        then one line per demo user with its token (shown once)."""
         lines = [
             "loaded the illustrative demo data set: "
             f"{self.reference.states} States, {self.membership_events} membership events, "
@@ -72,6 +74,7 @@ class DemoResult:
             f"receipts, {self.voluntary.projects} VTF projects, "
             f"{self.voluntary.sponsorships} sponsored delegates, "
             f"{self.voluntary.disbursements} disbursements",
+            *also,
             "demo API tokens (shown once; paste one under Authorize at /docs):",
         ]
         lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]

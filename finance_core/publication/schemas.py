@@ -77,3 +77,31 @@ class VerifyOut(BaseModel):
     content_hash: str = Field(description="As stored.")
     computed_hash: str = Field(description="Recomputed from the stored data and files.")
     problems: list[str]
+
+
+class PublicSnapshotOut(BaseModel):
+    """A published snapshot as the public sees it: what it covers, its cutoffs, its
+    hashes and references, its files (no officer names, no drafts)."""
+
+    id: int
+    kind: str
+    scope: str
+    title: str
+    language: str | None
+    as_at: date = Field(description="Value-date cutoff.")
+    known_at: datetime = Field(description="Recording cutoff (UTC).")
+    chain_head_seq: int | None
+    chain_head_hash: str | None
+    content_hash: str = Field(description="SHA-256 over the snapshot's content.")
+    reference: str = Field(description="The decision or authority for publishing it.")
+    approval_reference: str | None
+    published_at: datetime
+    superseded_by: int | None
+    demo: bool = Field(description="Built from the illustrative demo data set.")
+    files: list[SnapshotFileOut]
+
+
+class PublicSnapshotDetailOut(PublicSnapshotOut):
+    """A published snapshot with its frozen data."""
+
+    data: dict[str, Any]

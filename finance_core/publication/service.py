@@ -40,6 +40,8 @@ from finance_core.publication.models import (
 )
 from finance_core.publication.schemas import (
     FileIn,
+    PublicSnapshotDetailOut,
+    PublicSnapshotOut,
     SnapshotDetailOut,
     SnapshotFileOut,
     SnapshotOut,
@@ -48,6 +50,10 @@ from finance_core.publication.schemas import (
 from finance_core.system.service import is_demo
 
 LANGUAGES = ("en", "fr", "es")
+
+#: Kinds of snapshot the public may read once published (everything else, such as the
+#: Management Committee's pack, stays confidential even when published).
+PUBLIC_KINDS = frozenset({"strategy.annual_update"})
 _KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(;.*)?")
@@ -574,4 +580,41 @@ def verify(session: Session, snapshot_id: int) -> VerifyOut:
         content_hash=snapshot.content_hash,
         computed_hash=computed,
         problems=problems,
+    )
+
+
+# --- what the public reads ---------------------------------------------------------------
+
+
+def public_snapshot(session: Session, snapshot_id: int) -> Snapshot:
+    """A published (or superseded) snapshot of a public kind; NotFound for anything
+    else, drafts and confidential kinds included, so that their existence is not told."""
+    snapshot = session.get(Snapshot, snapshot_id)
+    if (
+        snapshot is None
+        or snapshot.kind not in PUBLIC_KINDS
+        or status_of(session, snapshot) not in (SnapshotStatus.PUBLISHED, SnapshotStatus.SUPERSEDED)
+    ):
+        raise NotFound(f"no published snapshot {snapshot_id}")
+    return snapshot
+
+
+def public_of(out: SnapshotOut) -> PublicSnapshotOut:
+    """An approved snapshot without what only officers read (their names)."""
+    assert out.approved_at is not None, "only approved snapshots are shown to the public"
+    return PublicSnapshotOut(
+        **out.model_dump(include=set(PublicSnapshotOut.model_fields) - {"published_at"}),
+        published_at=out.approved_at,
+    )
+
+
+def public_out(session: Session, snapshot: Snapshot) -> PublicSnapshotOut:
+    """A published snapshot as the public sees it."""
+    return public_of(snapshot_out(session, snapshot))
+
+
+def public_detail(session: Session, snapshot: Snapshot) -> PublicSnapshotDetailOut:
+    """A published snapshot with its frozen data."""
+    return PublicSnapshotDetailOut(
+        **public_out(session, snapshot).model_dump(), data=json.loads(snapshot.data)
     )
