@@ -5,52 +5,31 @@ date. The demo is loaded once per database (SQLite and PostgreSQL) for the modul
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from finance_core.actor import Actor
 from finance_core.arrears import plans
 from finance_core.arrears.compliance import Compliance, Standing
 from finance_core.arrears.models import PaymentPlan, PlanDecision
 from finance_core.arrears.rule8 import Rule8Row, rule8
 from finance_core.arrears.service import aging
 from finance_core.conferences.models import Conference
-from finance_core.db import create_db_engine
 from finance_core.db_types import utctoday
 from finance_core.demo import dataset
-from finance_core.demo.loader import load_demo
 from finance_core.ledger.balances import BalanceDim, balances
-from tests.conftest import _fresh
-from tests.pg import PgCluster
+from tests.fixtures_demo import DemoCopy
 
 LIMIT = min(dataset.DEMO_DATE, utctoday())
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo(
-    request: pytest.FixtureRequest,
-    pg_cluster: PgCluster | Exception,
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Session]:
-    """The demo data set, loaded once per database for every test of this module (which
-    only read it)."""
-    folder = tmp_path_factory.mktemp("demo_arrears")
-    for database in _fresh(request.param, pg_cluster, sqlite_template, folder):
-        engine = create_db_engine(database.url)
-        try:
-            with Session(engine, expire_on_commit=False) as s:
-                load_demo(s, actor=Actor(name="demo", origin="test"))
-                s.commit()
-                yield s
-                s.rollback()
-        finally:
-            engine.dispose()
+@pytest.fixture(scope="module")
+def demo(demo_copy: DemoCopy) -> Session:
+    """A fresh copy of the demo data set per database, for every test of this module
+    (which only read it)."""
+    return demo_copy.session
 
 
 def all_plans(session: Session) -> list[PaymentPlan]:

@@ -4,9 +4,7 @@ into a closed year, every fund balanced."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -14,36 +12,20 @@ from sqlmodel import Session
 from finance_core.actor import Actor
 from finance_core.close import service as close
 from finance_core.close.models import CloseStatus
-from finance_core.db import create_db_engine
-from finance_core.demo.loader import load_demo
 from finance_core.errors import RuleViolation
 from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.service import PostingSpec, post_entry
 from finance_core.ledger.verify import verify_ledger
 from finance_core.reserve import service as reserve
 from finance_core.reserve.models import MovementKind
-from tests.conftest import _fresh
-from tests.pg import PgCluster
+from tests.fixtures_demo import DemoCopy
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo(
-    request: pytest.FixtureRequest,
-    pg_cluster: PgCluster | Exception,
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Session]:
-    folder = tmp_path_factory.mktemp("demo_close")
-    for database in _fresh(request.param, pg_cluster, sqlite_template, folder):
-        engine = create_db_engine(database.url)
-        try:
-            with Session(engine, expire_on_commit=False) as s:
-                load_demo(s, actor=Actor(name="demo", origin="test"))
-                s.commit()
-                yield s
-                s.rollback()
-        finally:
-            engine.dispose()
+@pytest.fixture(scope="module")
+def demo(demo_copy: DemoCopy) -> Session:
+    """A fresh copy of the demo data set per database, for every test of this module
+    (which only read it)."""
+    return demo_copy.session
 
 
 def test_every_year_closed_by_two_officers_and_decided(demo: Session) -> None:

@@ -5,50 +5,29 @@ equal to the ledger, and payments that fit the cash. The demo is loaded once per
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from finance_core.actor import Actor
 from finance_core.budgets.models import Budget, BudgetLine
-from finance_core.db import create_db_engine
 from finance_core.db_types import utctoday
 from finance_core.demo import dataset
-from finance_core.demo.loader import load_demo
 from finance_core.expenditures import service
 from finance_core.expenditures.models import Commitment, Expenditure
 from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.models import AccountType, LedgerAccount, LedgerPosting
-from tests.conftest import _fresh
-from tests.pg import PgCluster
+from tests.fixtures_demo import DemoCopy
 
 LIMIT = min(dataset.DEMO_DATE, utctoday())
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo(
-    request: pytest.FixtureRequest,
-    pg_cluster: PgCluster | Exception,
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Session]:
-    """The demo data set, loaded once per database for every test of this module (which
-    only read it)."""
-    folder = tmp_path_factory.mktemp("demo_expenditures")
-    for database in _fresh(request.param, pg_cluster, sqlite_template, folder):
-        engine = create_db_engine(database.url)
-        try:
-            with Session(engine, expire_on_commit=False) as s:
-                load_demo(s, actor=Actor(name="demo", origin="test"))
-                s.commit()
-                yield s
-                s.rollback()
-        finally:
-            engine.dispose()
+@pytest.fixture(scope="module")
+def demo(demo_copy: DemoCopy) -> Session:
+    """A fresh copy of the demo data set per database, for every test of this module
+    (which only read it)."""
+    return demo_copy.session
 
 
 def test_every_line_of_every_budget_has_expenditures(demo: Session) -> None:

@@ -8,23 +8,19 @@ hold, and nothing touches what the States owe. The demo is loaded once per datab
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from finance_core.actor import Actor
 from finance_core.arrears.rule8 import rule8
 from finance_core.arrears.service import aging
-from finance_core.db import create_db_engine
 from finance_core.db_types import utctoday
 from finance_core.demo import dataset
-from finance_core.demo.loader import DemoResult, load_demo
+from finance_core.demo.loader import DemoResult
 from finance_core.funds.models import Fund, FundKind
 from finance_core.ledger.models import AccountType, JournalEntry, LedgerAccount, LedgerPosting
 from finance_core.voluntary import service, usage
@@ -45,8 +41,7 @@ from finance_core.voluntary.models import (
     VoluntaryReceiptUsdConfirmation,
 )
 from reports.donor_statement import render_csv
-from tests.conftest import _fresh
-from tests.pg import PgCluster
+from tests.fixtures_demo import DemoCopy
 
 LIMIT = min(dataset.DEMO_DATE, utctoday())
 VOLUNTARY_ACCOUNTS = {
@@ -67,26 +62,11 @@ class Loaded:
     dialect: str
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def demo(
-    request: pytest.FixtureRequest,
-    pg_cluster: PgCluster | Exception,
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Loaded]:
-    """The demo data set, loaded once per database for every test of this module (which
-    only read it)."""
-    folder = tmp_path_factory.mktemp("demo_voluntary")
-    for database in _fresh(request.param, pg_cluster, sqlite_template, folder):
-        engine = create_db_engine(database.url)
-        try:
-            with Session(engine, expire_on_commit=False) as s:
-                result = load_demo(s, actor=Actor(name="demo", origin="test"))
-                s.commit()
-                yield Loaded(s, result, request.param)
-                s.rollback()
-        finally:
-            engine.dispose()
+@pytest.fixture(scope="module")
+def demo(demo_copy: DemoCopy) -> Loaded:
+    """A fresh copy of the demo data set per database, for every test of this module
+    (which only read it)."""
+    return Loaded(demo_copy.session, demo_copy.result.finance, demo_copy.dialect)
 
 
 def _all(session: Session, model: type[T]) -> list[T]:
