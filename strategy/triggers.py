@@ -13,6 +13,8 @@ recreate tables and drop their triggers, so such a migration must recreate them.
 
 from __future__ import annotations
 
+from finance_core.append_only import TriggerSet
+
 #: Tables whose rows are never changed or deleted.
 APPEND_ONLY_TABLES = (
     "strategy_measurement",
@@ -33,21 +35,9 @@ _CHECKS = (
     ("strategy_link_share_check", "strategy_link_share"),
 )
 
-_PG_FUNCTIONS = ("strategy_refuse_change", *(name for name, _table in _CHECKS))
 
-
-def trigger_names(dialect: str) -> list[str]:
-    """Names of every strategy trigger that must exist at head on ``dialect``."""
-    names = [name for name, _table in _CHECKS]
-    for table in APPEND_ONLY_TABLES:
-        names += [f"{table}_no_update", f"{table}_no_delete"]
-    if dialect == "postgresql":
-        names += [f"{t}_no_truncate" for t in APPEND_ONLY_TABLES]
-    return names
-
-
-def _sqlite_create() -> list[str]:
-    statements = [
+def _sqlite_checks() -> list[str]:
+    return [
         f"""CREATE TRIGGER strategy_measurement_check BEFORE INSERT ON strategy_measurement
 WHEN NEW.supersedes_id IS NOT NULL
 BEGIN
@@ -72,23 +62,10 @@ BEGIN
            WHERE set_id = NEW.set_id) + NEW.share_bp > 10000;
 END""",
     ]
-    for table in APPEND_ONLY_TABLES:
-        for op in ("update", "delete"):
-            statements.append(
-                f"""CREATE TRIGGER {table}_no_{op} BEFORE {op.upper()} ON {table}
-BEGIN
-  SELECT RAISE(ABORT, 'strategy: {table} is append-only');
-END"""
-            )
-    return statements
 
 
-def _postgresql_create() -> list[str]:
-    statements = [
-        """CREATE FUNCTION strategy_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'strategy: % is append-only', TG_TABLE_NAME;
-END $$""",
+def _pg_check_functions() -> list[str]:
+    return [
         f"""CREATE FUNCTION strategy_measurement_check() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.supersedes_id IS NOT NULL AND NOT EXISTS (
@@ -120,42 +97,15 @@ BEGIN
   RETURN NEW;
 END $$""",
     ]
-    for name, table in _CHECKS:
-        statements.append(
-            f"""CREATE TRIGGER {name} BEFORE INSERT ON {table}
-FOR EACH ROW EXECUTE FUNCTION {name}()"""
-        )
-    for table in APPEND_ONLY_TABLES:
-        statements += [
-            f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-FOR EACH ROW EXECUTE FUNCTION strategy_refuse_change()""",
-            f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-FOR EACH ROW EXECUTE FUNCTION strategy_refuse_change()""",
-            f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
-FOR EACH STATEMENT EXECUTE FUNCTION strategy_refuse_change()""",
-        ]
-    return statements
 
 
-def create_statements(dialect: str) -> list[str]:
-    """DDL creating every strategy trigger on ``dialect`` ("sqlite" or "postgresql")."""
-    if dialect == "sqlite":
-        return _sqlite_create()
-    if dialect == "postgresql":
-        return _postgresql_create()
-    raise ValueError(f"unsupported database dialect: {dialect}")
-
-
-def drop_statements(dialect: str) -> list[str]:
-    """DDL dropping every strategy trigger (and, on PostgreSQL, their functions)."""
-    tables = dict(_CHECKS)
-    statements = []
-    for name in trigger_names(dialect):
-        table = tables.get(name) or name.rsplit("_no_", 1)[0]
-        if dialect == "postgresql":
-            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        else:
-            statements.append(f"DROP TRIGGER IF EXISTS {name}")
-    if dialect == "postgresql":
-        statements += [f"DROP FUNCTION IF EXISTS {fn}()" for fn in _PG_FUNCTIONS]
-    return statements
+TRIGGERS = TriggerSet(
+    prefix="strategy",
+    append_only=APPEND_ONLY_TABLES,
+    checks=_CHECKS,
+    sqlite_checks=_sqlite_checks,
+    pg_check_functions=_pg_check_functions,
+)
+trigger_names = TRIGGERS.trigger_names
+create_statements = TRIGGERS.create_statements
+drop_statements = TRIGGERS.drop_statements
