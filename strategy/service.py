@@ -1505,6 +1505,42 @@ def cost_out(result: PlanCost) -> PlanCostOut:
 # --- progress ------------------------------------------------------------------------------
 
 
+#: Thresholds are shares of the expected way, from 0 to 1, with at most this many decimals.
+_THRESHOLD_DECIMALS = 6
+
+
+def _share(text: str | None, name: str, default: Decimal, fields: dict[str, str]) -> Decimal:
+    if text is None:
+        return default
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        fields[name] = "not a number"
+        return default
+    if not value.is_finite():
+        fields[name] = "not a number"
+    elif not Decimal(0) <= value <= Decimal(1):
+        fields[name] = "a share of the expected way, from 0 to 1"
+    elif value != value.quantize(Decimal(1).scaleb(-_THRESHOLD_DECIMALS)):
+        fields[name] = f"at most {_THRESHOLD_DECIMALS} decimals"
+    else:
+        return value
+    return default
+
+
+def parse_thresholds(on_track: str | None, at_risk: str | None) -> pure.Thresholds:
+    """Thresholds given as decimal text (None: the default), or ValidationFailed naming
+    each bad one."""
+    fields: dict[str, str] = {}
+    default = pure.Thresholds()
+    high = _share(on_track, "on_track", default.on_track, fields)
+    low = _share(at_risk, "at_risk", default.at_risk, fields)
+    if not fields and low > high:
+        fields["at_risk"] = f"more than on_track ({high})"
+    ValidationFailed.raise_if(fields)
+    return pure.Thresholds(on_track=high, at_risk=low)
+
+
 @dataclass(frozen=True, slots=True)
 class IndicatorProgress:
     indicator: Indicator

@@ -6,7 +6,6 @@ each objective and goal costs, and progress against the targets."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated
 
@@ -20,11 +19,9 @@ from api.errors import error_responses
 from api.files import file_response, file_responses
 from api.schemas import Page
 from finance_core.db_types import utctoday
-from finance_core.errors import ValidationFailed
 from reports.plan_cost import cost_csv
 from strategy import service
 from strategy.models import PlanElement, PlanStatus
-from strategy.progress import Thresholds
 from strategy.schemas import (
     ApprovalIn,
     ElementIn,
@@ -72,41 +69,6 @@ class CostFormat(StrEnum):
 def _element_out(session: Session, element: PlanElement) -> ElementOut:
     codes = {e.id or 0: e.code for e in service.elements_of(session, plan_id=element.plan_id)}
     return service.element_out(element, codes)
-
-
-#: Thresholds are shares of the expected way, from 0 to 1, with at most this many decimals.
-_THRESHOLD_DECIMALS = 6
-
-
-def _share(text: str | None, name: str, default: Decimal, fields: dict[str, str]) -> Decimal:
-    if text is None:
-        return default
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        fields[name] = "not a number"
-        return default
-    if not value.is_finite():
-        fields[name] = "not a number"
-    elif not Decimal(0) <= value <= Decimal(1):
-        fields[name] = "a share of the expected way, from 0 to 1"
-    elif value != value.quantize(Decimal(1).scaleb(-_THRESHOLD_DECIMALS)):
-        fields[name] = f"at most {_THRESHOLD_DECIMALS} decimals"
-    else:
-        return value
-    return default
-
-
-def _thresholds(on_track: str | None, at_risk: str | None) -> Thresholds:
-    """The thresholds of the query string (ValidationFailed naming each bad one)."""
-    fields: dict[str, str] = {}
-    default = Thresholds()
-    high = _share(on_track, "on_track", default.on_track, fields)
-    low = _share(at_risk, "at_risk", default.at_risk, fields)
-    if not fields and low > high:
-        fields["at_risk"] = f"more than on_track ({high})"
-    ValidationFailed.raise_if(fields)
-    return Thresholds(on_track=high, at_risk=low)
 
 
 # --- plans ---------------------------------------------------------------------------------
@@ -456,7 +418,7 @@ def get_progress(
     the share of the way from the start to the target, ``on_track``, ``at_risk``,
     ``off_track`` or ``no_data``, and the trend; rolled up per objective and goal (the
     worst status, the count per status and the share on track)."""
-    thresholds = _thresholds(on_track, at_risk)
+    thresholds = service.parse_thresholds(on_track, at_risk)
     day = as_at or utctoday()
     result = service.progress(
         session,
