@@ -29,11 +29,11 @@ lint: install ## ruff lint and format check
 typecheck: install
 	$(BIN)/mypy
 
-#: Test processes (pytest-xdist): one per core by default; the modules that read the demo share one.
+#: Test processes (pytest-xdist): one per core by default; each file runs whole in one.
 TEST_WORKERS ?= auto
 
 test: lint typecheck ## lint, types, and every test on SQLite and a throwaway PostgreSQL
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 fuzz: install ## property tests with many more examples
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests -k property

@@ -22,9 +22,6 @@ from finance_core.demo import dataset
 from finance_core.ledger.balances import BalanceDim, balances
 from tests.fixtures_demo import DemoCopy
 
-#: The modules that read the loaded demo run in one test process, which loads it once.
-pytestmark = pytest.mark.xdist_group("demo")
-
 LIMIT = min(dataset.DEMO_DATE, utctoday())
 
 

@@ -20,9 +20,6 @@ from finance_core.reserve import service as reserve
 from finance_core.reserve.models import MovementKind
 from tests.fixtures_demo import DemoCopy
 
-#: The modules that read the loaded demo run in one test process, which loads it once.
-pytestmark = pytest.mark.xdist_group("demo")
-
 
 @pytest.fixture(scope="module")
 def demo(demo_copy: DemoCopy) -> Session:

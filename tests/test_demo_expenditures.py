@@ -20,9 +20,6 @@ from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.models import AccountType, LedgerAccount, LedgerPosting
 from tests.fixtures_demo import DemoCopy
 
-#: The modules that read the loaded demo run in one test process, which loads it once.
-pytestmark = pytest.mark.xdist_group("demo")
-
 LIMIT = min(dataset.DEMO_DATE, utctoday())
 
 

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from finance_core.assessments import service
 from finance_core.assessments.models import RunKind
 from finance_core.budgets import service as budgets
 from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.verify import verify_ledger
 from tests.fixtures_demo import DemoCopy
-
-#: The modules that read the loaded demo run in one test process, which loads it once.
-pytestmark = pytest.mark.xdist_group("demo")
 
 
 def test_demo_runs_sum_exactly_and_explain_themselves(demo_copy: DemoCopy) -> None:

@@ -42,9 +42,6 @@ from strategy.progress import Direction, TargetKind
 from strategy.schemas import PlanIn
 from tests.fixtures_demo import DemoCopy
 
-#: The modules that read the loaded demo run in one test process, which loads it once.
-pytestmark = pytest.mark.xdist_group("demo")
-
 OLD, NEW = "SP-2021-2025", "SP-2026-2030"
 END = datetime.combine(dataset.DEMO_DATE, time.max, tzinfo=UTC)
 #: Words that name each of the ten areas in the new plan's goal titles.

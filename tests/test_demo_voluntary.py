@@ -43,9 +43,6 @@ from finance_core.voluntary.models import (
 from reports.donor_statement import render_csv
 from tests.fixtures_demo import DemoCopy
 
-#: The modules that read the loaded demo run in one test process, which loads it once.
-pytestmark = pytest.mark.xdist_group("demo")
-
 LIMIT = min(dataset.DEMO_DATE, utctoday())
 VOLUNTARY_ACCOUNTS = {
     AccountType.BANK.value,
