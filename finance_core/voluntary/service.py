@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import BigInteger, and_, case, cast, func, literal, select, union_all
 from sqlmodel import Session, col
@@ -857,6 +857,60 @@ def _refuse_short(
         )
 
 
+class _Confirmed(Protocol):
+    """A bank's US dollar figure recorded for a receipt or a disbursement."""
+
+    value_on: date
+
+
+def _check_reversal_date(
+    day: date, *, since: date, confirmed: _Confirmed | None, what: str
+) -> None:
+    """A reversal is dated no earlier than the record it undoes (``what``, of value date
+    ``since``) nor than the bank's figure confirmed for it."""
+    if confirmed is not None and confirmed.value_on > since:
+        since, what = confirmed.value_on, f"bank's US dollar figure of the {what}"
+    check_correction_date(day, since=since, what=what)
+
+
+R = TypeVar("R", VoluntaryReceiptReversal, DisbursementReversal)
+
+
+def _store_reversal(
+    session: Session,
+    *,
+    actor: Actor,
+    seqs: list[int | None],
+    data: ReversalIn,
+    make: Callable[[int], R],
+    action: str,
+    object_type: str,
+    object_id: int,
+    recorded_at: datetime | None,
+) -> R:
+    """Reverse the entries ``seqs`` (a bank figure's, then the record's) on
+    ``data.value_on``, and store the reversal ``make`` builds on the reversing entry,
+    audited."""
+    entry = reverse_entries(
+        session,
+        actor=actor,
+        seqs=seqs,
+        value_on=data.value_on,
+        reason=data.reason,
+        recorded_at=recorded_at,
+    )
+    return audit.store(
+        session,
+        make(entry.seq),
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        recorded_at=recorded_at,
+        detail=data.model_dump(mode="json"),
+    )
+
+
 def _get_receipt(session: Session, receipt_id: int) -> VoluntaryReceipt:
     receipt = _lock(session, VoluntaryReceipt, receipt_id)
     if receipt is None:
@@ -880,10 +934,7 @@ def reverse_receipt(
     if session.get(VoluntaryReceiptReversal, receipt_id) is not None:
         raise Conflict(f"voluntary receipt {receipt_id} is already reversed")
     confirmed = session.get(VoluntaryReceiptUsdConfirmation, receipt_id)
-    since, what = receipt.value_on, "receipt"
-    if confirmed is not None and confirmed.value_on > since:
-        since, what = confirmed.value_on, "bank's US dollar figure of the receipt"
-    check_correction_date(data.value_on, since=since, what=what)
+    _check_reversal_date(data.value_on, since=receipt.value_on, confirmed=confirmed, what="receipt")
     refuse_closed(session, receipt.fund_code, data.value_on)
     worth = receipt.usd_minor + (confirmed.difference_minor if confirmed else 0)
     _refuse_short(
@@ -895,30 +946,22 @@ def reverse_receipt(
         what=f"reversing receipt {receipt_id}",
         field="value_on",
     )
-    entry = reverse_entries(
+    return _store_reversal(
         session,
         actor=actor,
         seqs=[None if confirmed is None else confirmed.entry_seq, receipt.entry_seq],
-        value_on=data.value_on,
-        reason=data.reason,
-        recorded_at=recorded_at,
-    )
-    reversal = VoluntaryReceiptReversal(
-        receipt_id=receipt_id,
-        value_on=data.value_on,
-        reason=data.reason,
-        entry_seq=entry.seq,
-        recorded_by=actor.name,
-    )
-    return audit.store(
-        session,
-        reversal,
-        actor=actor,
+        data=data,
+        make=lambda seq: VoluntaryReceiptReversal(
+            receipt_id=receipt_id,
+            value_on=data.value_on,
+            reason=data.reason,
+            entry_seq=seq,
+            recorded_by=actor.name,
+        ),
         action="voluntary.receipt_reversal",
         object_type="voluntary_receipt",
-        object_id=str(receipt_id),
+        object_id=receipt_id,
         recorded_at=recorded_at,
-        detail=data.model_dump(mode="json"),
     )
 
 
@@ -1544,35 +1587,26 @@ def reverse_disbursement(
     if session.get(DisbursementReversal, disbursement_id) is not None:
         raise Conflict(f"disbursement {disbursement_id} is already reversed")
     confirmed = session.get(DisbursementUsdConfirmation, disbursement_id)
-    since, what = disbursement.value_on, "disbursement"
-    if confirmed is not None and confirmed.value_on > since:
-        since, what = confirmed.value_on, "bank's US dollar figure of the disbursement"
-    check_correction_date(data.value_on, since=since, what=what)
+    _check_reversal_date(
+        data.value_on, since=disbursement.value_on, confirmed=confirmed, what="disbursement"
+    )
     refuse_closed(session, disbursement.fund_code, data.value_on)
-    entry = reverse_entries(
+    return _store_reversal(
         session,
         actor=actor,
         seqs=[None if confirmed is None else confirmed.entry_seq, disbursement.entry_seq],
-        value_on=data.value_on,
-        reason=data.reason,
-        recorded_at=recorded_at,
-    )
-    reversal = DisbursementReversal(
-        disbursement_id=disbursement_id,
-        value_on=data.value_on,
-        reason=data.reason,
-        entry_seq=entry.seq,
-        recorded_by=actor.name,
-    )
-    return audit.store(
-        session,
-        reversal,
-        actor=actor,
+        data=data,
+        make=lambda seq: DisbursementReversal(
+            disbursement_id=disbursement_id,
+            value_on=data.value_on,
+            reason=data.reason,
+            entry_seq=seq,
+            recorded_by=actor.name,
+        ),
         action="voluntary.disbursement_reversal",
         object_type="disbursement",
-        object_id=str(disbursement_id),
+        object_id=disbursement_id,
         recorded_at=recorded_at,
-        detail=data.model_dump(mode="json"),
     )
 
 
