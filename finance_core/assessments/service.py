@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
 from finance_core.actor import Actor
@@ -295,21 +295,23 @@ def _store(
     session.add(run)
     session.flush()
     assert run.id is not None
+    lines = []
     for code in sorted(set(figures) | set(previous)):
         f = figures.get(code)
-        session.add(
-            AssessmentLine(
-                run_id=run.id,
-                state_code=code,
-                un_rate=f.un_rate if f else None,
-                rate=f.rate if f else Decimal(0),
-                limit=f.limit if f else None,
-                pro_rata=f.pro_rata if f else Decimal(0),
-                amount_minor=f.amount_minor if f else 0,
-                delta_minor=deltas.get(code, 0),
-            )
+        lines.append(
+            {
+                "run_id": run.id,
+                "state_code": code,
+                "un_rate": f.un_rate if f else None,
+                "rate": f.rate if f else Decimal(0),
+                "limit": f.limit if f else None,
+                "pro_rata": f.pro_rata if f else Decimal(0),
+                "amount_minor": f.amount_minor if f else 0,
+                "delta_minor": deltas.get(code, 0),
+            }
         )
-    session.flush()
+    if lines:  # one bulk INSERT
+        session.execute(insert(AssessmentLine), lines)
     audit.record(
         session,
         actor=actor,

@@ -14,6 +14,7 @@ from finance_core.audit.models import AuditEvent
 from finance_core.db_types import utcnow
 
 _TABLE = SQLModel.metadata.tables[AuditEvent.__tablename__]
+_INSERT = insert(_TABLE)
 
 
 def record(
@@ -28,16 +29,17 @@ def record(
 ) -> None:
     """Add one audit event to the caller's transaction (one INSERT, no ORM object)."""
     session.execute(
-        insert(_TABLE).values(
-            occurred_at=occurred_at or utcnow(),
-            actor=actor.name,
-            actor_user_id=actor.user_id,
-            origin=actor.origin,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            detail=json.dumps(detail or {}, sort_keys=True, default=str),
-        )
+        _INSERT,
+        {
+            "occurred_at": occurred_at or utcnow(),
+            "actor": actor.name,
+            "actor_user_id": actor.user_id,
+            "origin": actor.origin,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "detail": json.dumps(detail or {}, sort_keys=True, default=str),
+        },
     )
 
 

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, Select, bindparam, cast, func, select
 from sqlalchemy.orm import Mapped
 from sqlmodel import Session, col
 
@@ -51,6 +52,35 @@ _POSTING_COLUMNS: dict[BalanceDim, Mapped[Any]] = {
 }
 
 
+@lru_cache(maxsize=64)
+def _query(dims: tuple[BalanceDim, ...], filters: frozenset[str]) -> Select[Any]:
+    """The aggregate grouped by ``dims`` and filtered on ``filters`` (names of
+    ``balances``' arguments), built once per shape; each call binds the values."""
+    group_cols: list[Mapped[Any]] = []
+    for dim in dims:
+        if dim is BalanceDim.ACCOUNT_TYPE:
+            group_cols.append(col(LedgerAccount.account_type))
+        else:
+            group_cols.append(_POSTING_COLUMNS[dim])
+    total = cast(func.coalesce(func.sum(col(LedgerPosting.amount_minor)), 0), BigInteger)
+    query = select(*group_cols, total.label("amount_minor")).where(
+        col(LedgerPosting.value_on) <= bindparam("as_at")
+    )
+    if BalanceDim.ACCOUNT_TYPE in dims or "account_type" in filters:
+        query = query.join(LedgerAccount, col(LedgerAccount.id) == col(LedgerPosting.account_id))
+    if "known_at" in filters:
+        query = query.where(col(LedgerPosting.recorded_at) <= bindparam("known_at"))
+    if "fund" in filters:
+        query = query.where(col(LedgerPosting.fund_code) == bindparam("fund"))
+    if "state" in filters:
+        query = query.where(col(LedgerPosting.state_code) == bindparam("state"))
+    if "account_type" in filters:
+        query = query.where(col(LedgerAccount.account_type) == bindparam("account_type"))
+    if group_cols:
+        query = query.group_by(*group_cols).order_by(*group_cols)
+    return query
+
+
 def balances(
     session: Session,
     *,
@@ -66,29 +96,9 @@ def balances(
 
     Groups whose balance is zero are left out unless ``include_zero``."""
     dims = list(dict.fromkeys(by))
-    needs_account_table = BalanceDim.ACCOUNT_TYPE in dims or account_type is not None
-    group_cols: list[Mapped[Any]] = []
-    for dim in dims:
-        if dim is BalanceDim.ACCOUNT_TYPE:
-            group_cols.append(col(LedgerAccount.account_type))
-        else:
-            group_cols.append(_POSTING_COLUMNS[dim])
-    total = cast(func.coalesce(func.sum(col(LedgerPosting.amount_minor)), 0), BigInteger)
-    query = select(*group_cols, total.label("amount_minor")).where(
-        col(LedgerPosting.value_on) <= as_at
-    )
-    if needs_account_table:
-        query = query.join(LedgerAccount, col(LedgerAccount.id) == col(LedgerPosting.account_id))
-    if known_at is not None:
-        query = query.where(col(LedgerPosting.recorded_at) <= known_at)
-    if fund is not None:
-        query = query.where(col(LedgerPosting.fund_code) == fund)
-    if state is not None:
-        query = query.where(col(LedgerPosting.state_code) == state)
-    if account_type is not None:
-        query = query.where(col(LedgerAccount.account_type) == account_type)
-    if group_cols:
-        query = query.group_by(*group_cols).order_by(*group_cols)
+    filters = {"known_at": known_at, "fund": fund, "state": state, "account_type": account_type}
+    given = {name: value for name, value in filters.items() if value is not None}
+    query = _query(tuple(dims), frozenset(given))
     account_codes: dict[int, str] = {}
     if BalanceDim.ACCOUNT in dims:
         account_codes = {
@@ -98,7 +108,7 @@ def balances(
             ).all()
         }
     result: list[Balance] = []
-    for row in session.execute(query).all():
+    for row in session.execute(query, {"as_at": as_at, **given}).all():
         amount = int(row[-1])
         if amount == 0 and not include_zero:
             continue

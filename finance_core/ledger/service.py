@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.pool import Pool
 from sqlmodel import Session, SQLModel, col
 
@@ -39,6 +39,17 @@ class AccountRef:
 
 _POSTINGS = SQLModel.metadata.tables[LedgerPosting.__tablename__]
 _ENTRIES = SQLModel.metadata.tables[JournalEntry.__tablename__]
+
+# Statements built once (each post binds its values): posting is the ledger's hot path.
+_HEAD = (
+    select(col(LedgerChainHead.seq), col(LedgerChainHead.entry_hash))
+    .where(col(LedgerChainHead.id) == 1)
+    .with_for_update()
+)
+_CLOSED = select(col(ClosedPeriod.fund_code)).where(
+    col(ClosedPeriod.fund_code).in_(bindparam("funds", expanding=True)),
+    col(ClosedPeriod.year) == bindparam("year"),
+)
 
 #: Account references per connection pool (so per database). Accounts are only ever
 #: added, never changed or removed, so a cached reference stays true.
@@ -74,11 +85,7 @@ def _accounts_by_code(session: Session, codes: set[str]) -> dict[str, AccountRef
 def _lock_head(session: Session) -> tuple[int, str]:
     """The chain head (seq, entry hash), locked until commit (FOR UPDATE on PostgreSQL;
     a SQLite write transaction already holds the database's write lock)."""
-    head = session.execute(
-        select(col(LedgerChainHead.seq), col(LedgerChainHead.entry_hash))
-        .where(col(LedgerChainHead.id) == 1)
-        .with_for_update()
-    ).first()
+    head = session.execute(_HEAD).first()
     if head is None:
         raise RuleViolation("the ledger has no chain head: run `attfin db upgrade`")
     return int(head[0]), str(head[1])
@@ -127,13 +134,7 @@ def post_entry(
     validate_postings(postings, accounts)
     funds = {accounts[p.account].fund_code for p in postings}
     closed = (
-        session.execute(
-            select(col(ClosedPeriod.fund_code)).where(
-                col(ClosedPeriod.fund_code).in_(funds), col(ClosedPeriod.year) == value_on.year
-            )
-        )
-        .scalars()
-        .all()
+        session.execute(_CLOSED, {"funds": sorted(funds), "year": value_on.year}).scalars().all()
     )
     if closed:
         raise RuleViolation(
@@ -189,9 +190,7 @@ def post_entry(
             for h in hashed
         ],
     )
-    connection.execute(
-        insert(_ENTRIES).values(**entry.model_dump(include=set(JournalEntry.model_fields)))
-    )
+    connection.execute(insert(_ENTRIES), entry.model_dump(include=set(JournalEntry.model_fields)))
     return entry
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlmodel import Session, col
 
 from finance_core.actor import Actor
@@ -51,15 +51,27 @@ from finance_core.payments.schemas import (
 )
 from finance_core.states.models import State
 
+# The lookups run for every receipt, built once (each call binds its values).
+_POLICY_ON = (
+    select(AllocationPolicy)
+    .where(col(AllocationPolicy.effective_from) <= bindparam("day"))
+    .order_by(col(AllocationPolicy.effective_from).desc())
+    .limit(1)
+)
+_RATE_ON = (
+    select(ExchangeRate)
+    .where(
+        col(ExchangeRate.currency) == bindparam("currency"),
+        col(ExchangeRate.valid_on) <= bindparam("day"),
+    )
+    .order_by(col(ExchangeRate.valid_on).desc())
+    .limit(1)
+)
+
 
 def policy_on(session: Session, day: date) -> AllocationPolicy:
     """The allocation policy in force on ``day``."""
-    policy: AllocationPolicy | None = session.execute(
-        select(AllocationPolicy)
-        .where(col(AllocationPolicy.effective_from) <= day)
-        .order_by(col(AllocationPolicy.effective_from).desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    policy: AllocationPolicy | None = session.execute(_POLICY_ON, {"day": day}).scalar_one_or_none()
     if policy is None:
         raise NotFound(f"no allocation policy is in force on {day}")
     return policy
@@ -68,10 +80,7 @@ def policy_on(session: Session, day: date) -> AllocationPolicy:
 def rate_on(session: Session, currency: str, day: date) -> ExchangeRate:
     """The exchange rate of ``currency`` in force on ``day``."""
     rate: ExchangeRate | None = session.execute(
-        select(ExchangeRate)
-        .where(col(ExchangeRate.currency) == currency, col(ExchangeRate.valid_on) <= day)
-        .order_by(col(ExchangeRate.valid_on).desc())
-        .limit(1)
+        _RATE_ON, {"currency": currency, "day": day}
     ).scalar_one_or_none()
     if rate is None:
         raise ValidationFailed(
@@ -195,19 +204,21 @@ def add_lines(
     parent: dict[str, int],
     placements: Sequence[alloc.Placement],
 ) -> None:
-    """Store placements as numbered lines of ``model`` under ``parent`` (its id column)."""
-    for i, p in enumerate(placements, start=1):
-        session.add(
-            model(
-                **parent,
-                line_no=i,
-                fund_code=p.fund,
-                assessment_year=p.year,
-                amount_minor=p.amount_minor,
-                rule=p.rule.value,
-            )
-        )
-    session.flush()
+    """Store placements as numbered lines of ``model`` under ``parent`` (its id column),
+    in one bulk INSERT."""
+    rows = [
+        {
+            **parent,
+            "line_no": i,
+            "fund_code": p.fund,
+            "assessment_year": p.year,
+            "amount_minor": p.amount_minor,
+            "rule": p.rule.value,
+        }
+        for i, p in enumerate(placements, start=1)
+    ]
+    if rows:
+        session.execute(insert(model), rows)
 
 
 def allocation_out(line: ReceiptAllocation | CreditUseLine) -> AllocationOut:

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import BigInteger, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import BigInteger, and_, bindparam, case, cast, func, literal, select, union_all
 from sqlmodel import Session, col
 
 from finance_core.actor import Actor
@@ -796,14 +797,17 @@ def record_receipt(
     return receipt
 
 
-def _pool_movements(session: Session, fund: str, earmark: str | None) -> list[tuple[date, int]]:
-    """Every recorded change of what a pool holds, per value date (US cents; one SQL
-    aggregate): receipts, their bank figures and reversals; disbursements likewise."""
+@cache
+def _pool_movements_query(earmarked: bool) -> Any:
+    """The aggregate behind ``_pool_movements``, built once per kind of pool (with or
+    without an earmark) so that each call only binds ``fund`` and ``earmark``."""
     r, rc, rv = VoluntaryReceipt, VoluntaryReceiptUsdConfirmation, VoluntaryReceiptReversal
     d, dc, dv = Disbursement, DisbursementUsdConfirmation, DisbursementReversal
 
     def pool(model: Any) -> Any:
-        return and_(col(model.fund_code) == fund, _same_earmark(col(model.earmark), earmark))
+        earmark = col(model.earmark)
+        same = earmark == bindparam("earmark") if earmarked else earmark.is_(None)
+        return and_(col(model.fund_code) == bindparam("fund"), same)
 
     diff_r = func.coalesce(col(rc.difference_minor), 0)
     diff_d = func.coalesce(col(dc.difference_minor), 0)
@@ -825,7 +829,14 @@ def _pool_movements(session: Session, fund: str, earmark: str | None) -> list[tu
         .outerjoin(dc, col(dc.disbursement_id) == col(d.id))
         .where(pool(d)),
     ).subquery()
-    rows = session.execute(select(moves.c.day, _total(moves.c.amount)).group_by(moves.c.day)).all()
+    return select(moves.c.day, _total(moves.c.amount)).group_by(moves.c.day)
+
+
+def _pool_movements(session: Session, fund: str, earmark: str | None) -> list[tuple[date, int]]:
+    """Every recorded change of what a pool holds, per value date (US cents; one SQL
+    aggregate): receipts, their bank figures and reversals; disbursements likewise."""
+    params = {"fund": fund} if earmark is None else {"fund": fund, "earmark": earmark}
+    rows = session.execute(_pool_movements_query(earmark is not None), params).all()
     return [(day, int(amount)) for day, amount in rows]
 
 
