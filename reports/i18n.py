@@ -11,6 +11,8 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 
+from reports.labels import ALL  # the labels of the reports (reports/labels/)
+
 
 class Language(StrEnum):
     EN = "en"
@@ -478,11 +480,18 @@ LABELS: dict[str, dict[Language, str]] = {
 }
 
 
+_ORDER = {Language.EN: 0, Language.FR: 1, Language.ES: 2}
+
+
 def label(key: str, language: Language, default: str | None = None) -> str:
     """The label ``key`` in ``language`` (``default`` when there is none)."""
-    if key not in LABELS and default is not None:
+    if key in LABELS:
+        return LABELS[key][language]
+    if key in ALL:
+        return ALL[key][_ORDER[language]]
+    if default is not None:
         return default
-    return LABELS[key][language]
+    raise KeyError(f"no label {key}")
 
 
 def words(items: list[str], language: Language) -> str:

@@ -687,6 +687,32 @@ TABLE: dict[tuple[str, str], tuple[set[str], str, dict[str, Any], int]] = {
         },
         201,
     ),
+    # reports (see _report_setup: the 2024 status of contributions is snapshot 4, published)
+    ("GET", "/api/v1/reports"): (R, "/api/v1/reports", {}, 200),
+    ("GET", "/api/v1/reports/{name}"): (
+        R,
+        "/api/v1/reports/status-of-contributions?as_at=2024-12-31&format=csv",
+        {},
+        200,
+    ),
+    ("POST", "/api/v1/reports/{name}/publications"): (
+        FO,
+        "/api/v1/reports/honour-roll/publications",
+        {"json": {"as_at": "2024-12-31", "reference": "ATT/MC/2025/9"}},
+        201,
+    ),
+    ("GET", "/api/v1/public/reports/{name}"): (
+        PUBLIC,
+        "/api/v1/public/reports/status-of-contributions",
+        {},
+        200,
+    ),
+    ("GET", "/api/v1/public/reports/{name}/latest"): (
+        PUBLIC,
+        "/api/v1/public/reports/status-of-contributions/latest?scope=2024",
+        {},
+        200,
+    ),
     ("GET", "/api/v1/public/plans"): (PUBLIC, "/api/v1/public/plans", {}, 200),
     ("GET", "/api/v1/public/plans/{plan_code}"): (PUBLIC, "/api/v1/public/plans/SP-A", {}, 200),
     ("GET", "/api/v1/public/annual-updates"): (PUBLIC, "/api/v1/public/annual-updates", {}, 200),
@@ -957,6 +983,7 @@ def env(engine: Engine) -> Iterator[ApiEnv]:
         _plan_workbook_setup(s, setup)
         _strategy_setup(s, setup)
         _annual_update_setup(s, setup)
+        _report_setup(s, setup)
         s.commit()
     with api_env(engine) as e:
         yield e
@@ -1311,3 +1338,21 @@ def _annual_update_setup(s: Session, setup: Actor) -> None:
     )
     approve(s, actor=Actor(name="checker", origin="test"), snapshot_id=snapshot.id or 0)
     assert snapshot.id == 3, "the TABLE's public paths expect snapshot 3"
+
+
+def _report_setup(s: Session, setup: Actor) -> None:
+    """The 2024 status of contributions, proposed by ``setup`` and published by another
+    officer: snapshot 4."""
+    from finance_core.publication.service import approve
+    from reports.publish import propose_report
+    from reports.service import request_for
+
+    snapshot = propose_report(
+        s,
+        actor=setup,
+        name="status-of-contributions",
+        request=request_for(as_at=date(2024, 12, 31)),
+        reference="ATT/MC/2025/4",
+    )
+    approve(s, actor=Actor(name="checker", origin="test"), snapshot_id=snapshot.id or 0)
+    assert snapshot.id == 4, "the TABLE's public report paths expect snapshot 4"

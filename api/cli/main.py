@@ -17,6 +17,7 @@ from api.cli.forecast import forecast_command, spending_plan_app
 from api.cli.plan_workbook import plan_workbook_app
 from api.cli.publications import publications_app
 from api.cli.receipts import credit_app, rates_app, receipts_app
+from api.cli.report import report_command
 from api.cli.reserve import reserve_app
 from api.cli.states import states_app
 from api.cli.strategy import strategy_app
@@ -62,6 +63,7 @@ for sub, name in (
 ):
     app.add_typer(sub, name=name)
 app.command("forecast")(forecast_command)
+app.command("report")(report_command)
 
 
 @app.command("serve")

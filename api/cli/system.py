@@ -31,10 +31,11 @@ def demo_load(
         bool, typer.Option("--if-empty", help="Do nothing (exit 0) unless the database is empty.")
     ] = False,
 ) -> None:
-    """Load the illustrative demo data set (with its strategic plans) into an empty
-    database."""
+    """Load the illustrative demo data set (with its strategic plans and published
+    reports) into an empty database."""
     from finance_core.actor import Actor
-    from strategy.demo import database_is_empty, load_full_demo
+    from reports.demo import load_demo_with_reports
+    from strategy.demo import database_is_empty
 
     load_models()
     with reasons():
@@ -44,7 +45,7 @@ def demo_load(
                     typer.echo("database is not empty: demo data not loaded")
                     return
         with transaction() as session:
-            result = load_full_demo(session, actor=Actor(name="demo", origin="demo loader"))
+            result = load_demo_with_reports(session, actor=Actor(name="demo", origin="demo loader"))
     typer.echo(result.summary())
 
 

@@ -1,5 +1,7 @@
 """What anyone may read without a token, from published material only: the strategic
-plans adopted by the CSP and their published annual updates, with their frozen files.
+plans adopted by the CSP, their published annual updates and the published public
+reports (status of contributions, honour roll, activity-based spending, progress
+report), with their frozen files.
 Anything unpublished (drafts, withdrawn proposals, confidential kinds) is a 404, never a
 403, so that its existence is not told."""
 
@@ -7,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from api.deps import Audience, PageDep, SessionDep, allow
@@ -18,6 +20,7 @@ from api.schemas import Page
 from finance_core.actor import Actor
 from finance_core.publication import service as publication
 from finance_core.publication.schemas import PublicSnapshotDetailOut, PublicSnapshotOut
+from reports import service as reports
 from strategy import annual_update
 from strategy.public import PublicPlanOut, PublicPlanTreeOut, public_plan, public_plans
 
@@ -89,3 +92,28 @@ def get_file(
     it never changes, so it may be cached for good)."""
     publication.public_snapshot(session, snapshot_id)
     return frozen_file(publication.file_of(session, snapshot_id, name), published=True)
+
+
+@router.get("/reports/{name}", response_model=Page[PublicSnapshotOut], responses=_ERRORS)
+def list_published_reports(
+    name: str, session: SessionDep, _caller: PublicDep, page: PageDep
+) -> Page[PublicSnapshotOut]:
+    """The published snapshots of a public report (the current one per year or plan and
+    superseded ones), latest first; 404 for a confidential report."""
+    limit, offset = page
+    items, total = reports.published(session, name, limit=limit, offset=offset)
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/reports/{name}/latest", response_model=PublicSnapshotDetailOut, responses=_ERRORS)
+def latest_report(
+    name: str,
+    session: SessionDep,
+    _caller: PublicDep,
+    scope: Annotated[
+        str | None, Query(description="What it reports on: 2025, or SP-2026-2030/2026.")
+    ] = None,
+) -> PublicSnapshotDetailOut:
+    """The latest published snapshot of a public report (of ``scope`` if given), with its
+    frozen data, content hash and files."""
+    return publication.public_detail(session, reports.latest(session, name, scope))

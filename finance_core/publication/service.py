@@ -53,7 +53,15 @@ LANGUAGES = ("en", "fr", "es")
 
 #: Kinds of snapshot the public may read once published (everything else, such as the
 #: Management Committee's pack, stays confidential even when published).
-PUBLIC_KINDS = frozenset({"strategy.annual_update"})
+PUBLIC_KINDS = frozenset(
+    {
+        "strategy.annual_update",
+        "report.status_of_contributions",
+        "report.honour_roll",
+        "report.activity_spending",
+        "report.progress_report",
+    }
+)
 _KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*(;.*)?")

@@ -1,0 +1,1 @@
+"""Renderers of a ``reports.document.Report``: one module per format."""

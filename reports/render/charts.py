@@ -1,0 +1,102 @@
+"""Charts as inline SVG drawn by matplotlib (no JavaScript; text stays text, so a screen
+reader and a search can read it). The same table always gives the same SVG: ids are
+salted with a constant and the file carries no date."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from reports.document import ChartKind, ColumnKind, Table
+from reports.i18n import Language
+from reports.render.cells import local_text, t
+
+PALETTE = ("#1d4e89", "#d9822b", "#3c8d5a", "#8c3b7d", "#6b7a8a", "#b3261e")
+
+
+@lru_cache(maxsize=1)
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "attfin",
+            "font.family": "DejaVu Sans",
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _scaled(kind: ColumnKind, value: Any) -> float:
+    """A plotted value: US dollars for money, percent for rates (display only)."""
+    if value is None:
+        return 0.0
+    if kind == ColumnKind.MONEY:
+        return float(Decimal(int(value)).scaleb(-2))
+    if kind == ColumnKind.RATE:
+        return float(Decimal(int(value)).scaleb(-2))
+    return float(value)
+
+
+def chart_svg(table: Table, language: Language) -> str | None:
+    """The table's chart as an ``<svg>`` element, or None when it has no chart or rows."""
+    spec = table.chart
+    if spec is None or table.frame.empty:
+        return None
+    plt = _pyplot()
+    frame = table.frame if spec.limit is None else table.frame.head(spec.limit)
+    category = table.column(spec.category)
+    labels = [local_text(category, v, language) for v in frame[spec.category]]
+    series = [table.column(k) for k in spec.series]
+    kind = series[0].kind
+    height = 3.6 if spec.kind != ChartKind.STACKED else max(2.4, 0.32 * len(labels) + 1.2)
+    fig, ax = plt.subplots(figsize=(7.2, height))
+    positions = list(range(len(labels)))
+    width = 0.8 / max(1, len(series))
+    left = [0.0] * len(labels)
+    for i, column in enumerate(series):
+        values = [_scaled(column.kind, v) for v in frame[column.key]]
+        colour = PALETTE[i % len(PALETTE)]
+        name = t(column.label, language)
+        if spec.kind == ChartKind.BAR:
+            shifted = [p - 0.4 + width * (i + 0.5) for p in positions]
+            ax.bar(shifted, values, width=width, color=colour, label=name)
+        elif spec.kind == ChartKind.STACKED:
+            ax.barh(positions, values, left=left, color=colour, label=name)
+            left = [a + b for a, b in zip(left, values, strict=True)]
+        else:
+            ax.plot(positions, values, color=colour, marker="o", label=name)
+    ticks = ax.set_yticks if spec.kind == ChartKind.STACKED else ax.set_xticks
+    ticks(positions, labels)
+    if spec.kind == ChartKind.STACKED:
+        ax.invert_yaxis()
+        value_axis = ax.xaxis
+    else:
+        value_axis = ax.yaxis
+        if len(labels) > 6:
+            plt.setp(ax.get_xticklabels(), rotation=35, ha="right")
+    suffix = " %" if kind == ColumnKind.RATE else ""
+    value_axis.set_major_formatter(
+        lambda v, _pos: f"{format_decimal(v, format='#,##0', locale=language.value)}{suffix}"
+    )
+    ax.grid(axis="x" if spec.kind == ChartKind.STACKED else "y", color="#dde3ea")
+    ax.set_axisbelow(True)
+    if len(series) > 1:
+        ax.legend(frameon=False, loc="best")
+    fig.tight_layout()
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = out.getvalue()
+    return svg[svg.index("<svg") :]
