@@ -50,6 +50,8 @@ bench: install ## benchmarks: print their figures
 	$(BIN)/python -m tests.bench.statement
 	$(BIN)/python -m tests.bench.aging
 	$(BIN)/python -m tests.bench.forecast
+	$(BIN)/python -m tests.bench.committee_pack
+	$(BIN)/python -m tests.bench.status
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

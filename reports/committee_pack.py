@@ -59,6 +59,7 @@ from finance_core.expenditures.service import execution_lines
 from finance_core.forecast.service import CashForecast, forecast
 from finance_core.reserve.service import Position, format_months, position
 from finance_core.system.service import is_demo
+from reports.columns import FUND_CODE, FUND_NAME, STATE_CODE, STATE_NAME
 from reports.document import Chart, ChartKind, Column, ColumnKind, Fact, Report, Table, plain, rate
 from reports.request import ReportRequest
 
@@ -67,9 +68,6 @@ FORECAST_MONTHS = 12
 #: Plans are few (one per application); every one is listed.
 PLAN_LIMIT = 100_000
 
-FUND = Column("fund", "col.fund", ColumnKind.LABEL, labels="fund.", width=12)
-CODE = Column("state_code", "col.state_code", width=7)
-STATE = Column("state_name", "col.state_name", width=28)
 YEAR = Column("year", "col.year", ColumnKind.INTEGER)
 PLAN_ID = Column("plan_id", "pack.col.plan_id", ColumnKind.INTEGER)
 STANDING = Column("standing", "pack.col.standing", ColumnKind.LABEL, labels="pack.standing.")
@@ -401,9 +399,9 @@ def _tables(
             "arrears",
             "pack.table.arrears",
             (
-                CODE,
-                STATE,
-                FUND,
+                STATE_CODE,
+                STATE_NAME,
+                FUND_CODE,
                 YEAR,
                 Column("due_on", "pack.col.due_on", ColumnKind.DATE),
                 bucket,
@@ -428,8 +426,8 @@ def _tables(
             "rule8",
             "pack.table.rule8",
             (
-                CODE,
-                STATE,
+                STATE_CODE,
+                STATE_NAME,
                 Column(
                     "treaty_status",
                     "pack.col.treaty_status",
@@ -454,8 +452,8 @@ def _tables(
             "plans",
             "pack.table.plans",
             (
-                CODE,
-                STATE,
+                STATE_CODE,
+                STATE_NAME,
                 PLAN_ID,
                 Column("received_on", "pack.col.received_on", ColumnKind.DATE),
                 Column("decision", "pack.col.decision", ColumnKind.LABEL, labels="pack.decision."),
@@ -497,7 +495,7 @@ def _tables(
             "budget",
             "pack.table.budget",
             (
-                FUND,
+                FUND_NAME,
                 YEAR,
                 *(
                     _money(k, total=True)
@@ -518,7 +516,7 @@ def committee_pack(session: Session, request: ReportRequest) -> Report:
     known_at = request.known_at
     names = state_names(session)
     report = aging(session, as_at=as_at, known_at=known_at)
-    listed = rule8(session, as_at=as_at, known_at=known_at)
+    listed = rule8(session, as_at=as_at, known_at=known_at, aged=report)
     rule8_rows, measures = rule8_frame(listed, names, report.rules.arrears_funds)
     standings = {
         r.plan.id: r.standing

@@ -21,9 +21,10 @@ from finance_core.assessments.due import due_dates
 from finance_core.ledger.models import AccountType, JournalEntry, LedgerAccount, LedgerPosting
 from finance_core.states.models import State
 from finance_core.system.service import is_demo
+from reports.columns import STATE_CODE, STATE_NAME
 from reports.document import Column, ColumnKind, Fact, Report, Table
 from reports.request import ReportRequest
-from reports.status import CODE, NAME, check_year
+from reports.status import check_year
 
 COLUMNS = ("state_code", "state_name", "fund", "value_on", "amount", "assessed")
 
@@ -116,8 +117,8 @@ def honour_roll(session: Session, request: ReportRequest) -> Report:
     roll["on_time"] = roll["on_time"].map({True: "true", False: "false"})
     on_time = roll[roll["on_time"] == "true"].reset_index(drop=True)
     columns = (
-        CODE,
-        NAME,
+        STATE_CODE,
+        STATE_NAME,
         Column("paid_on", "honour.col.paid_on", ColumnKind.DATE),
         Column("due_on", "honour.col.due_on", ColumnKind.DATE),
         Column("on_time", "honour.col.on_time", ColumnKind.LABEL, labels="yes_no."),

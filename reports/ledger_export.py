@@ -44,6 +44,7 @@ from finance_core.errors import ValidationFailed
 from finance_core.ledger.models import JournalEntry, LedgerAccount, LedgerPosting
 from finance_core.publication.service import chain_head_at
 from finance_core.system.service import is_demo
+from reports.columns import FUND_CODE
 from reports.document import Column, ColumnKind, Fact, Report, Table
 from reports.request import ReportRequest
 
@@ -178,7 +179,6 @@ def _parameters(from_on: date, as_at: date) -> dict[str, str]:
     return {"from_on": from_on.isoformat(), "as_at": as_at.isoformat()}
 
 
-FUND = Column("fund", "col.fund", width=10)
 ACCOUNT_CODE = Column("account_code", "gl.col.account_code", width=28)
 
 
@@ -202,7 +202,7 @@ def trial_balance(session: Session, request: ReportRequest) -> Report:
         *period[2:],
     )
     columns = (
-        FUND,
+        FUND_CODE,
         ACCOUNT_CODE,
         Column(
             "account_type", "tb.col.account_type", ColumnKind.LABEL, labels="tb.type.", width=22
@@ -308,7 +308,7 @@ GL_TABLE_COLUMNS = (
     _gl("entry_hash", width=20),
     _gl("line_no", ColumnKind.INTEGER),
     ACCOUNT_CODE,
-    FUND,
+    FUND_CODE,
     _gl("state_code", width=8),
     _gl("assessment_year", ColumnKind.INTEGER),
     _gl("budget_line_id", ColumnKind.INTEGER),

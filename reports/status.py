@@ -32,6 +32,7 @@ from finance_core.errors import ValidationFailed
 from finance_core.ledger.models import AccountType, JournalEntry, LedgerAccount, LedgerPosting
 from finance_core.states.models import State
 from finance_core.system.service import is_demo
+from reports.columns import FUND_CODE, FUND_NAME, STATE_CODE, STATE_NAME
 from reports.document import Chart, ChartKind, Column, ColumnKind, Fact, Report, Table, plain, rate
 from reports.request import ReportRequest
 
@@ -150,9 +151,6 @@ def by_state(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --- the reports -------------------------------------------------------------------------
 
-FUND = Column("fund", "col.fund", ColumnKind.LABEL, labels="fund.", width=12)
-CODE = Column("state_code", "col.state_code", width=7)
-NAME = Column("state_name", "col.state_name", width=30)
 STATUS = Column("status", "status.col.status", ColumnKind.LABEL, labels="status.", width=14)
 
 
@@ -213,9 +211,9 @@ def status_report(session: Session, request: ReportRequest) -> Report:
         Fact("unpaid", "status.fact.unpaid", ColumnKind.INTEGER, int(tally.get("unpaid", 0))),
     )
     detail = (
-        FUND,
-        CODE,
-        NAME,
+        FUND_CODE,
+        STATE_CODE,
+        STATE_NAME,
         STATUS,
         *(
             _money(k)
@@ -244,7 +242,7 @@ def status_report(session: Session, request: ReportRequest) -> Report:
                 "funds",
                 "status.table.funds",
                 (
-                    FUND,
+                    FUND_NAME,
                     *(_money(k) for k in ("prior", "assessed", "collected", "outstanding")),
                     Column("collection_rate", "status.col.collection_rate", ColumnKind.RATE),
                 ),

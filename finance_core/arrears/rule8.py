@@ -19,7 +19,7 @@ from finance_core.arrears.compliance import Compliance
 from finance_core.arrears.models import ArrearsRule, PaymentPlan
 from finance_core.arrears.rules import MEASURES, measures_of
 from finance_core.arrears.schemas import Rule8Out, Rule8StateOut, TriggerOut
-from finance_core.arrears.service import aging, state_names
+from finance_core.arrears.service import Aging, aging, state_names
 from finance_core.conferences.models import Conference
 from finance_core.errors import NotFound, ValidationFailed
 from finance_core.money import format_minor
@@ -83,8 +83,11 @@ def rule8(
     as_at: date | None = None,
     conference_number: int | None = None,
     known_at: datetime | None = None,
+    aged: Aging | None = None,
 ) -> Rule8:
-    """Rule 8 as at ``as_at``, or as at the opening of CSP ``conference_number``."""
+    """Rule 8 as at ``as_at``, or as at the opening of CSP ``conference_number``.
+    ``aged``: the aging as at the same ``(as_at, known_at)`` when the caller already has
+    it (it is not read again)."""
     conference: Conference | None = None
     if conference_number is not None:
         conference = session.get(Conference, conference_number)
@@ -93,7 +96,9 @@ def rule8(
         as_at = conference.start_on
     if as_at is None:
         raise ValidationFailed("give as_at or a conference", fields={"as_at": "required"})
-    report = aging(session, as_at=as_at, known_at=known_at)
+    if aged is not None and (aged.as_at, aged.known_at) != (as_at, known_at):
+        raise ValueError("the aging given is not as at the same (as_at, known_at)")
+    report = aged or aging(session, as_at=as_at, known_at=known_at)
     rule, rules = report.rule, report.rules
     by_state: dict[str, list[pure.Cell]] = {}
     for cell in report.cells:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -44,7 +45,12 @@ def rate_text(hundredths: int, language: Language) -> str:
 
 def value_label(column: Column, value: Any, language: Language) -> str:
     """The words of a ``LABEL`` column's code (the code itself when it has no label)."""
-    return label(f"{column.labels}{value}", language, default=str(value))
+    return _label_of(column.labels, str(value), language)
+
+
+@lru_cache(maxsize=4096)
+def _label_of(prefix: str, code: str, language: Language) -> str:
+    return label(f"{prefix}{code}", language, default=code)
 
 
 def local_text(column: Column, value: Any, language: Language) -> str:

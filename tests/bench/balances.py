@@ -104,9 +104,10 @@ EntryRow = tuple[int, date, datetime, str, str, str, str, str]
 
 @dataclass(frozen=True)
 class Batch:
-    """Consecutive entries with their postings, ready to insert (postings first)."""
+    """Consecutive entries with their postings, ready to insert (postings first; a
+    posting's tuple holds the loader's ``columns``, ``POSTING_COLUMNS`` by default)."""
 
-    postings: list[PostingRow]
+    postings: Sequence[tuple[Any, ...]]
     entries: list[EntryRow]
 
 
@@ -251,11 +252,14 @@ class Progress:
             self.next_report += PROGRESS_EVERY
 
 
-def load_sqlite(engine: Engine, batches: Iterator[Batch]) -> None:
-    """executemany through the driver, committing every ~PROGRESS_EVERY postings."""
+def load_sqlite(
+    engine: Engine, batches: Iterator[Batch], columns: Sequence[str] = POSTING_COLUMNS
+) -> None:
+    """executemany through the driver, committing every ~PROGRESS_EVERY postings; the
+    postings' tuples hold ``columns``."""
     insert_posting = (
-        f"INSERT INTO ledger_posting ({', '.join(POSTING_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(POSTING_COLUMNS))})"
+        f"INSERT INTO ledger_posting ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
     )
     insert_entry = (
         f"INSERT INTO journal_entry ({', '.join(ENTRY_COLUMNS)}) "
@@ -300,11 +304,18 @@ def load_sqlite(engine: Engine, batches: Iterator[Batch]) -> None:
         pooled.close()
 
 
-def load_postgresql(engine: Engine, owner_engine: Engine, batches: Iterator[Batch]) -> None:
-    """COPY for the postings, a pipelined executemany for the entries (each entry must be
-    its own statement: the trigger moving the chain head fires after each statement), one
-    transaction per batch; then VACUUM (ANALYZE) as the owner."""
-    copy_postings = f"COPY ledger_posting ({', '.join(POSTING_COLUMNS)}) FROM STDIN"
+def load_postgresql(
+    engine: Engine,
+    owner_engine: Engine,
+    batches: Iterator[Batch],
+    columns: Sequence[str] = POSTING_COLUMNS,
+    analyse: Sequence[str] = ("ledger_posting", "journal_entry"),
+) -> None:
+    """COPY for the postings (tuples of ``columns``), a pipelined executemany for the
+    entries (each entry must be its own statement: the trigger moving the chain head fires
+    after each statement), one transaction per batch; then VACUUM (ANALYZE) of the tables
+    ``analyse`` as the owner."""
+    copy_postings = f"COPY ledger_posting ({', '.join(columns)}) FROM STDIN"
     insert_entry = (
         f"INSERT INTO journal_entry ({', '.join(ENTRY_COLUMNS)}) "
         f"VALUES ({', '.join(['%s'] * len(ENTRY_COLUMNS))})"
@@ -324,8 +335,8 @@ def load_postgresql(engine: Engine, owner_engine: Engine, batches: Iterator[Batc
         pooled.close()
     with owner_engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT")
-        conn.exec_driver_sql("VACUUM (ANALYZE) ledger_posting")
-        conn.exec_driver_sql("ANALYZE journal_entry")
+        for table in analyse:
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {table}")
 
 
 def prepare(
