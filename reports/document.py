@@ -70,7 +70,8 @@ class Table:
 
     ``total_by`` names a column whose values group the total lines (one line per value,
     summed with SUMIF in the workbook); otherwise a single total line is shown when any
-    column has ``total``."""
+    column has ``total``. ``on_page``: whether the html page (and so the pdf) shows the
+    table; a long detail table may live in the files only (xlsx, csv, json)."""
 
     key: str
     title: str
@@ -79,6 +80,7 @@ class Table:
     chart: Chart | None = None
     total_by: str | None = None
     note: str | None = None
+    on_page: bool = True
 
     def __post_init__(self) -> None:
         missing = [c.key for c in self.columns if c.key not in self.frame.columns]

@@ -256,6 +256,14 @@ def status_report(session: Session, request: ReportRequest) -> Report:
                 frame,
                 total_by="fund",
                 note="status.note.signs",
+                on_page=False,
+            ),
+            Table(
+                "states",
+                "status.table.states",
+                (STATE_CODE, STATE_NAME, STATUS, *detail[4:]),
+                states,
+                note="status.note.signs",
             ),
             Table(
                 "by_status",

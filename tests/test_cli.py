@@ -13,6 +13,7 @@ from finance_core.states import service as states
 from finance_core.system.service import is_demo
 from tests.cli_helpers import attfin
 from tests.conftest import Database
+from tests.demo_reports import check_demo_reports
 
 
 def test_users_create_prints_the_token_last(db: Database, engine: Engine) -> None:
@@ -107,6 +108,8 @@ def test_demo_load_once_and_only_into_an_empty_database(db: Database, engine: En
     assert again.returncode == 1 and "already loaded" in again.stderr
     assert attfin(db, "demo", "load", "--if-empty").returncode == 0
     assert attfin(db, "ledger", "verify").returncode == 0
+    with Session(engine) as s:
+        check_demo_reports(s)  # the reports the demo published
 
 
 def test_demo_load_refuses_real_data(db: Database) -> None:

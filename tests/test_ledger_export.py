@@ -404,13 +404,15 @@ def test_demo_general_ledger_in_every_format_but_pdf(demo_copy: DemoCopy) -> Non
     )
     assert dict(zip(frame["seq"], frame["entry_hash"], strict=True)) == hashes
 
-    lines = _total_lines(report, Language.EN, by=11)
+    keys = [c.key for c in report.table("postings").columns]
+    fund_at, money = keys.index("fund"), slice(keys.index("debit"), keys.index("credit") + 1)
+    lines = _total_lines(report, Language.EN, by=fund_at)
     assert lines.pop("rows") == [count]
-    assert [_cents(v) for v in lines.pop(None)[15:17]] == [debits, credits]
+    assert [_cents(v) for v in lines.pop(None)[money]] == [debits, credits]
     funds = frame.groupby("fund")[["debit", "credit"]].sum()
     assert set(lines) == set(funds.index)
     for fund, row in lines.items():
-        assert [_cents(v) for v in row[15:17]] == list(funds.loc[fund]), fund
+        assert [_cents(v) for v in row[money]] == list(funds.loc[fund]), fund
 
     parsed = list(
         csv.DictReader(io.StringIO(render(report, ReportFormat.CSV, Language.EN).decode()))

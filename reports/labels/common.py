@@ -18,6 +18,11 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "Se muestran las primeras {shown} de {count} filas; los archivos xlsx y csv las "
         "contienen todas.",
     ),
+    "report.files_only": (
+        "The table “{table}” is in the xlsx, csv and json files of this report.",
+        "Le tableau « {table} » figure dans les fichiers xlsx, csv et json de ce rapport.",
+        "El cuadro «{table}» figura en los archivos xlsx, csv y json de este informe.",
+    ),
     "report.chart_data": (
         "(the figures are in the table below)",
         "(les chiffres figurent dans le tableau ci-dessous)",

@@ -21,6 +21,11 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "Par État et par fonds",
         "Por Estado y fondo",
     ),
+    "status.table.states": (
+        "By State (all funds)",
+        "Par État (tous fonds confondus)",
+        "Por Estado (todos los fondos)",
+    ),
     "status.table.by_status": (
         "States by payment of the year's assessment",
         "États selon le paiement de la contribution de l'année",

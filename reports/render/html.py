@@ -105,7 +105,8 @@ def page_context(report: Report, language: Language) -> dict[str, Any]:
         "position": position(report, language),
         "demo": report.demo,
         "facts": facts,
-        "tables": [_table(x, language) for x in report.tables],
+        "tables": [_table(x, language) for x in report.tables if x.on_page],
+        "files_only": [t(x.title, language) for x in report.tables if not x.on_page],
         "notes": list(report.notes),
         "t": lambda key, **values: t(key, language, **values),
     }

@@ -210,7 +210,7 @@ def _write_table(
     sheet.freeze_panes(first, 0)
     sheet.autofilter(HEADER_ROW, 0, max(last, first), len(table.columns) - 1)
     end = last
-    if table.has_totals:
+    if table.has_totals and last >= first:  # an empty table has no total lines
         end = _write_totals(sheet, table, first, last, f, lang)
     if table.note:
         sheet.write_string(end + 2, 0, t(table.note, lang))
