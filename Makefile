@@ -33,7 +33,7 @@ typecheck: install
 TEST_WORKERS ?= auto
 
 test: lint typecheck ## lint, types, and every test on SQLite and a throwaway PostgreSQL
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 fuzz: install ## property tests with many more examples
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests -k property

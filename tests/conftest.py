@@ -164,3 +164,34 @@ def needs_pango() -> None:
         if IN_CI:
             pytest.fail(f"Pango unavailable under CI=true: {exc}")
         pytest.skip(f"Pango unavailable (apt-get install libpango-1.0-0): {exc}")
+
+
+#: The test files that take longest (command-line journeys, demo loads), longest first.
+#: They are collected first, so that the parallel test processes take them on early and
+#: finish together instead of one process ending the run alone with a long file.
+LONGEST_FIRST = (
+    "test_cli.py",
+    "test_cli_strategy.py",
+    "test_cli_voluntary.py",
+    "test_demo_strategy.py",
+    "test_demo_voluntary.py",
+    "test_api_expenditures.py",
+    "test_cli_close.py",
+    "test_publication_cli.py",
+    "test_cli_arrears.py",
+    "test_forecast.py",
+    "test_cli_assessments.py",
+    "test_plan_workbook.py",
+    "test_cli_report.py",
+    "test_access.py",
+    "test_voluntary_properties.py",
+    "test_cli_annual_update.py",
+    "test_committee_pack.py",
+    "test_report_formats.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the files of ``LONGEST_FIRST`` first, in that order; the rest keep theirs."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
