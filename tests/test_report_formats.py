@@ -96,3 +96,35 @@ def test_each_plan_report_in_every_format_and_language(
     )
     assert any(len(t.frame) for t in report.tables)
     check_everything(report)
+
+
+def test_a_long_table_shows_its_first_rows_on_the_page_and_says_so() -> None:
+    from datetime import UTC, datetime
+
+    import pandas as pd
+
+    from reports.document import Column
+    from reports.render.html import ROW_LIMIT
+
+    count = ROW_LIMIT + 5
+    frame = pd.DataFrame({"code": [f"C{i}" for i in range(count)], "amount": range(count)})
+    table = Table(
+        "lines",
+        "report.summary",
+        (Column("code", "col.code"), Column("amount", "col.year", ColumnKind.MONEY, total=True)),
+        frame,
+    )
+    report = Report(
+        "test",
+        "report.summary",
+        date(2025, 1, 1),
+        datetime(2025, 1, 2, tzinfo=UTC),
+        False,
+        (table,),
+    )
+    page = render(report, ReportFormat.HTML, Language.EN).decode()
+    assert page.count('<tr><th scope="row"') == ROW_LIMIT
+    assert f"The first {ROW_LIMIT} of {count} rows are shown" in page
+    # the files hold every row, and the total is of every row
+    assert render(report, ReportFormat.CSV, Language.EN).decode().count("\nC") == count
+    assert f"{sum(range(count)) / 100:,.2f}" in page

@@ -16,7 +16,7 @@ from reports.render.cells import local_text, position, subtitle, t, title
 from reports.render.charts import chart_svg
 from reports.render.xlsx import WIDTHS
 
-ROW_LIMIT = 2000
+ROW_LIMIT = 1000
 _NUMERIC = frozenset({ColumnKind.MONEY, ColumnKind.RATE, ColumnKind.INTEGER})
 
 
