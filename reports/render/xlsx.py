@@ -56,11 +56,19 @@ class _Formats:
         self.total_integer = book.add_format({**total, "num_format": "0"})
 
 
+def _short(title: str, limit: int = 31) -> str:
+    """A sheet name of at most ``limit`` characters, cut at a word where it can be."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit + 1].rsplit(" ", 1)[0]
+    return (cut if len(cut) >= limit // 2 else title[:limit]).rstrip(" ,;:-–")
+
+
 def sheet_names(report: Report, language: Language) -> list[str]:
     """One valid, unique sheet name (≤ 31 characters) per table, after the summary."""
     names = [t("report.summary", language)]
     for table in report.tables:
-        base = _SHEET_FORBIDDEN.sub(" ", t(table.title, language)).strip()[:31] or table.key
+        base = _short(_SHEET_FORBIDDEN.sub(" ", t(table.title, language)).strip()) or table.key
         name, n = base, 2
         while name.lower() in (x.lower() for x in names):
             suffix = f" ({n})"
