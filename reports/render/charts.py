@@ -38,13 +38,14 @@ def _pyplot() -> Any:
     return plt
 
 
-def _scaled(kind: ColumnKind, value: Any) -> float:
-    """A plotted value: US dollars for money, percent for rates (display only)."""
+def _plotted(kind: ColumnKind, value: Any) -> float:
+    """Where a cell's bar or point is drawn: US dollars for money (cents / 100), percent
+    for rates (hundredths / 100), the value itself for counts. Drawing positions only:
+    matplotlib plots in floats, but no figure of a report is computed from these, and the
+    exact amounts are in the table beside each chart."""
     if value is None:
         return 0.0
-    if kind == ColumnKind.MONEY:
-        return float(Decimal(int(value)).scaleb(-2))
-    if kind == ColumnKind.RATE:
+    if kind in (ColumnKind.MONEY, ColumnKind.RATE):
         return float(Decimal(int(value)).scaleb(-2))
     return float(value)
 
@@ -66,7 +67,7 @@ def chart_svg(table: Table, language: Language) -> str | None:
     width = 0.8 / max(1, len(series))
     left = [0.0] * len(labels)
     for i, column in enumerate(series):
-        values = [_scaled(column.kind, v) for v in frame[column.key]]
+        values = [_plotted(column.kind, v) for v in frame[column.key]]
         colour = PALETTE[i % len(PALETTE)]
         name = t(column.label, language)
         if spec.kind == ChartKind.BAR:
