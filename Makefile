@@ -52,6 +52,7 @@ bench: install ## benchmarks: print their figures
 	$(BIN)/python -m tests.bench.forecast
 	$(BIN)/python -m tests.bench.committee_pack
 	$(BIN)/python -m tests.bench.status
+	$(BIN)/python -m tests.bench.portal_http
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

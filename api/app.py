@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import docs, errors
 from api.deps import Audience, allowed_of
+from api.portal import routes as portal
 from api.routes import (
     annual_updates,
     arrears,
@@ -126,6 +127,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     _describe_access()
     for router, prefix in ROUTERS:
         app.include_router(router, prefix=prefix)
+    app.mount(portal.STATIC_URL, portal.static_files, name="portal-static")
+    app.include_router(portal.router)
 
     @app.middleware("http")
     async def demo_header(

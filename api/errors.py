@@ -7,10 +7,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.portal import routes as portal
 from api.schemas import ErrorBody
 from finance_core.errors import (
     Conflict,
@@ -86,7 +88,9 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and portal.is_portal_path(request.url.path):
+            return await run_in_threadpool(portal.not_found, request)
         names = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated"}
         return JSONResponse(
             _body(names.get(exc.status_code, "HTTPError"), str(exc.detail)),

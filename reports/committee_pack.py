@@ -60,8 +60,9 @@ from finance_core.forecast.service import CashForecast, forecast
 from finance_core.reserve.service import Position, format_months, position
 from finance_core.system.service import is_demo
 from reports.columns import FUND_CODE, FUND_NAME, STATE_CODE, STATE_NAME
-from reports.document import Chart, ChartKind, Column, ColumnKind, Fact, Report, Table, plain, rate
+from reports.document import Chart, ChartKind, Column, ColumnKind, Fact, Report, Table, rate
 from reports.request import ReportRequest
+from reports.reserve_facts import reserve_facts
 
 NAME = "committee-pack"
 FORECAST_MONTHS = 12
@@ -342,12 +343,6 @@ def _facts(report: Aging, result: Rule8, reserve: Position, cash: CashForecast) 
     totals = report.totals()
     baseline = cash.baseline
     lowest = min(baseline.months, key=lambda m: m.closing_before_draw, default=None)
-    target = reserve.target_minor
-    funded = (
-        plain(rate(pd.Series([reserve.balance_minor]), pd.Series([target])).iloc[0])
-        if target
-        else None
-    )
     return (
         _fact("arrears", ColumnKind.MONEY, totals["arrears"]),
         _fact("outstanding", ColumnKind.MONEY, totals["outstanding"]),
@@ -358,9 +353,7 @@ def _facts(report: Aging, result: Rule8, reserve: Position, cash: CashForecast) 
         ),
         _fact("subject", ColumnKind.INTEGER, sum(r.subject for r in result.rows)),
         _fact("exempt", ColumnKind.INTEGER, sum(r.exempt for r in result.rows)),
-        _fact("reserve_balance", ColumnKind.MONEY, reserve.balance_minor),
-        _fact("reserve_target", ColumnKind.MONEY, target),
-        _fact("reserve_funded", ColumnKind.RATE, funded),
+        *reserve_facts(reserve),
         _fact("months_covered", ColumnKind.TEXT, format_months(reserve.months_covered)),
         _fact("lowest_cash", ColumnKind.MONEY, baseline.lowest_cash),
         _fact("lowest_month", ColumnKind.TEXT, lowest.month.label if lowest else None),

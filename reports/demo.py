@@ -1,8 +1,8 @@
 """The demo's published reports, loaded after the finance and strategy demo: the status of
 contributions of the last closed year, the honour roll and the activity-based spending
-of the last two years of the first strategic plan, each proposed by one demo officer
-a few weeks after the year ended and approved by the other (as the Secretariat would, so
-that the public portal has history to show).
+of the last two years of the first strategic plan, and its final progress report; each
+proposed by one demo officer a few weeks after the year ended and approved by the other
+(as the Secretariat would, so that the public portal has history to show).
 
 ``load_demo_with_reports`` is what ``attfin demo load`` runs."""
 
@@ -28,6 +28,7 @@ PUBLISHED: tuple[tuple[str, int, str | None], ...] = (
     ("status-of-contributions", 2025, None),
     ("honour-roll", 2025, None),
     ("activity-spending", 2025, OLD),
+    ("progress-report", 2025, OLD),
 )
 #: Days after the year's end when a report is proposed, and then approved.
 PROPOSED_AFTER, APPROVED_AFTER = timedelta(days=20), timedelta(days=34)
@@ -40,7 +41,7 @@ class DemoReports:
     def summary(self) -> str:
         return (
             f"{self.published} reports published (status of contributions, honour roll, "
-            "activity-based spending)"
+            "activity-based spending, progress report)"
         )
 
 

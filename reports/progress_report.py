@@ -253,6 +253,9 @@ def progress_report(session: Session, request: ReportRequest) -> Report:
                     ),
                 ),
                 frames["indicators"],
+                chart=Chart(
+                    ChartKind.STACKED, "code", ("share_of_way",), "progress.chart.indicators"
+                ),
                 note="progress.note.indicators",
             ),
         ),

@@ -15,7 +15,9 @@ Per State and assessed fund, in US cents (positive: owed by the State):
 
 One SQL aggregate over the postings (integer sums in SQL); the rest is column arithmetic
 in pandas. A State's ``status`` for the year: ``paid`` (the year's assessment settled),
-``partial`` or ``unpaid`` (nothing settled), ``none`` when nothing was assessed."""
+``partial`` or ``unpaid`` (nothing settled), ``none`` when nothing was assessed.
+The headline figures also give the Working Capital Fund's balance against its target
+(public once published, like the rest of this report)."""
 
 from __future__ import annotations
 
@@ -30,11 +32,13 @@ from sqlmodel import Session, col
 
 from finance_core.errors import ValidationFailed
 from finance_core.ledger.models import AccountType, JournalEntry, LedgerAccount, LedgerPosting
+from finance_core.reserve.service import position
 from finance_core.states.models import State
 from finance_core.system.service import is_demo
 from reports.columns import FUND_CODE, FUND_NAME, STATE_CODE, STATE_NAME
 from reports.document import Chart, ChartKind, Column, ColumnKind, Fact, Report, Table, plain, rate
 from reports.request import ReportRequest
+from reports.reserve_facts import reserve_facts
 
 AMOUNTS = (
     "prior",
@@ -209,6 +213,7 @@ def status_report(session: Session, request: ReportRequest) -> Report:
         Fact("paid", "status.fact.paid", ColumnKind.INTEGER, int(tally.get("paid", 0))),
         Fact("partial", "status.fact.partial", ColumnKind.INTEGER, int(tally.get("partial", 0))),
         Fact("unpaid", "status.fact.unpaid", ColumnKind.INTEGER, int(tally.get("unpaid", 0))),
+        *reserve_facts(position(session, as_at=request.as_at, known_at=request.known_at)),
     )
     detail = (
         FUND_CODE,

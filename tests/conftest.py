@@ -27,7 +27,12 @@ from finance_core.db import create_db_engine
 from finance_core.migrate import upgrade
 from tests.pg import APP, OWNER, PgCluster
 
-pytest_plugins = ["tests.fixtures_finance", "tests.fixtures_arrears", "tests.fixtures_demo"]
+pytest_plugins = [
+    "tests.fixtures_finance",
+    "tests.fixtures_arrears",
+    "tests.fixtures_demo",
+    "tests.fixtures_portal",
+]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -171,6 +176,7 @@ def needs_pango() -> None:
 #: finish together instead of one process ending the run alone with a long file.
 LONGEST_FIRST = (
     "test_cli.py",
+    "test_portal.py",
     "test_cli_strategy.py",
     "test_cli_voluntary.py",
     "test_demo_strategy.py",

@@ -4,12 +4,12 @@ hold ``{placeholders}`` filled by the renderer."""
 
 from __future__ import annotations
 
-from reports.labels import committee, common, ledger, status, strategy
+from reports.labels import committee, common, ledger, portal, status, strategy
 
 Texts = tuple[str, str, str]
 
 ALL: dict[str, Texts] = {}
-for _module in (common, status, committee, ledger, strategy):
+for _module in (common, status, committee, ledger, strategy, portal):
     for _key, _texts in _module.LABELS.items():
         if _key in ALL:
             raise ValueError(f"report label {_key} defined twice")

@@ -41,21 +41,6 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "États exemptés au titre d'un plan de paiement",
         "Estados exentos en virtud de un plan de pagos",
     ),
-    "pack.fact.reserve_balance": (
-        "Working Capital Fund balance",
-        "Solde du Fonds de roulement",
-        "Saldo del Fondo de Operaciones",
-    ),
-    "pack.fact.reserve_target": (
-        "Working Capital Fund target",
-        "Objectif du Fonds de roulement",
-        "Meta del Fondo de Operaciones",
-    ),
-    "pack.fact.reserve_funded": (
-        "Balance as a share of the target",
-        "Solde en proportion de l'objectif",
-        "Saldo en proporción de la meta",
-    ),
     "pack.fact.months_covered": (
         "Months of planned spending the balance covers",
         "Mois de dépenses prévues couverts par le solde",

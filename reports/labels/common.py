@@ -8,6 +8,21 @@ LABELS: dict[str, tuple[str, str, str]] = {
         "Au {as_at}, selon les écritures enregistrées au {known_at}",
         "Al {as_at}, según lo registrado al {known_at}",
     ),
+    "reserve.fact.balance": (
+        "Working Capital Fund balance",
+        "Solde du Fonds de roulement",
+        "Saldo del Fondo de Operaciones",
+    ),
+    "reserve.fact.target": (
+        "Working Capital Fund target",
+        "Objectif du Fonds de roulement",
+        "Meta del Fondo de Operaciones",
+    ),
+    "reserve.fact.funded": (
+        "Balance as a share of the target",
+        "Solde en proportion de l'objectif",
+        "Saldo en proporción de la meta",
+    ),
     "report.summary": ("Summary", "Synthèse", "Resumen"),
     "report.total": ("Total", "Total", "Total"),
     "report.no_rows": ("Nothing to show.", "Rien à signaler.", "Nada que mostrar."),

@@ -128,6 +128,11 @@ LABELS: dict[str, tuple[str, str, str]] = {
     "progress.table.goals": ("Goals", "Buts", "Metas"),
     "progress.table.objectives": ("Objectives", "Objectifs", "Objetivos"),
     "progress.table.indicators": ("Indicators", "Indicateurs", "Indicadores"),
+    "progress.chart.indicators": (
+        "Share of the way from each indicator's baseline to its target",
+        "Part du chemin parcouru entre la base de référence de chaque indicateur et sa cible",
+        "Parte del camino recorrido desde la línea de base de cada indicador hasta su meta",
+    ),
     "progress.chart.goals": (
         "Indicators by status, per goal",
         "Indicateurs selon leur état, par but",

@@ -5,6 +5,7 @@ salted with a constant and the file carries no date."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -100,4 +101,13 @@ def chart_svg(table: Table, language: Language) -> str | None:
     fig.savefig(out, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = out.getvalue()
-    return svg[svg.index("<svg") :]
+    return _ids_of(svg[svg.index("<svg") :], table.key)
+
+
+_ID_REFERENCES = re.compile(r'(\bid="|url\(#|xlink:href="#)')
+
+
+def _ids_of(svg: str, prefix: str) -> str:
+    """The drawing with its ids (``figure_1``, ``axes_1``, clip paths) prefixed by its
+    table's key, so that a page with several charts has each id once."""
+    return _ID_REFERENCES.sub(lambda m: f"{m.group(1)}{prefix}-", svg)

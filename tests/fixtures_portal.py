@@ -1,0 +1,151 @@
+"""The public portal on the demo with its published reports, plus what must never show:
+a draft, a published confidential snapshot, and a superseded publication. Served by a
+real uvicorn server on a free loopback port for the browser, and by a TestClient."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.app import create_app
+from finance_core.actor import Actor
+from finance_core.db import create_db_engine
+from finance_core.publication import service as publication
+from finance_core.publication.schemas import FileIn
+from reports.demo import load_demo_reports
+from tests.conftest import Database, needs_pango
+from tests.fixtures_demo import DemoTemplates
+
+#: Words of the hidden snapshots: no page or file the public reaches may hold them.
+DRAFT_REFERENCE = "ATT/SEC/2026/DRAFT-NEVER-SHOWN"
+CONFIDENTIAL_REFERENCE = "ATT/MC/2026/CONFIDENTIAL-NEVER-SHOWN"
+CONFIDENTIAL_FIELD = "payment_plan_terms_never_shown"
+
+
+@dataclass(frozen=True)
+class Portal:
+    """The portal's database, its server's address, a client, and the ids of what the
+    public must not see (``hidden``) and of a superseded publication and its successor."""
+
+    database: Database
+    dialect: str
+    url: str
+    client: TestClient
+    hidden: tuple[int, ...]
+    superseded: tuple[int, int]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _tiny(s: Session, *, kind: str, scope: str, reference: str, data: dict[str, object]) -> int:
+    snapshot = publication.propose(
+        s,
+        actor=Actor(name="demo-officer", origin="test"),
+        kind=kind,
+        scope=scope,
+        title=f"{kind} {scope}",
+        as_at=min(date(int(scope[:4]), 12, 31), date(2026, 3, 1)),
+        known_at=datetime(2026, 3, 1, tzinfo=UTC),
+        data=data,
+        files=[FileIn(f"{scope}.json", "application/json", b'{"tiny": true}')],
+        reference=reference,
+    )
+    return snapshot.id or 0
+
+
+def _seed(s: Session) -> tuple[tuple[int, ...], tuple[int, int]]:
+    load_demo_reports(s, actor=Actor(name="demo", origin="test"))
+    checker = Actor(name="demo-officer-2", origin="test")
+    draft = _tiny(
+        s,
+        kind="report.status_of_contributions",
+        scope="2026",
+        reference=DRAFT_REFERENCE,
+        data={CONFIDENTIAL_FIELD: 1},
+    )
+    confidential = _tiny(
+        s,
+        kind="report.committee_pack",
+        scope="2026-03-01",
+        reference=CONFIDENTIAL_REFERENCE,
+        data={CONFIDENTIAL_FIELD: 2},
+    )
+    publication.approve(s, actor=checker, snapshot_id=confidential, reference="ATT/MC/2026/1")
+    first = _tiny(
+        s,
+        kind="report.honour_roll",
+        scope="2019",
+        reference="ATT/SEC/2020/HONOUR-2019",
+        data={"facts": {}},
+    )
+    publication.approve(s, actor=checker, snapshot_id=first, reference="ATT/MC/2020/1")
+    second = _tiny(
+        s,
+        kind="report.honour_roll",
+        scope="2019",
+        reference="ATT/SEC/2020/HONOUR-2019-REV",
+        data={"facts": {}},
+    )
+    publication.approve(s, actor=checker, snapshot_id=second, reference="ATT/MC/2020/2")
+    return (draft, confidential), (first, second)
+
+
+class _Server(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # a thread cannot; pytest keeps its own
+        pass
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def portal(
+    request: pytest.FixtureRequest,
+    demo_templates: DemoTemplates,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Portal]:
+    """The demo with its published reports, served on loopback for the module."""
+    needs_pango()
+    with demo_templates.copy(request.param, tmp_path_factory.mktemp("portal")) as copy:
+        hidden, superseded = _seed(copy.session)
+        copy.session.commit()
+        engine = create_db_engine(copy.database.url)
+        app = create_app(engine)
+        port = _free_port()
+        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the portal's server did not start")
+            time.sleep(0.05)
+        try:
+            with TestClient(app) as client:
+                yield Portal(
+                    copy.database,
+                    request.param,
+                    f"http://127.0.0.1:{port}",
+                    client,
+                    hidden,
+                    superseded,
+                )
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+            engine.dispose()
+
+
+#: Where the browser tests save their screenshots (not in the repository's history).
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "portal"
