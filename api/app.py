@@ -125,17 +125,22 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     docs.install(app)
     errors.install(app)
     _describe_access()
-    for router, prefix in ROUTERS:
-        app.include_router(router, prefix=prefix)
+    # the portal first: its few routes are matched before the API's many
     app.mount(portal.STATIC_URL, portal.static_files, name="portal-static")
     app.include_router(portal.router)
+    for router, prefix in ROUTERS:
+        app.include_router(router, prefix=prefix)
 
     @app.middleware("http")
     async def demo_header(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         response = await call_next(request)
-        if await run_in_threadpool(_is_demo, request.app.state.engine):
+        # a route that has read the flag already says so in request.state.demo
+        demo = getattr(request.state, "demo", None)
+        if demo is None:
+            demo = await run_in_threadpool(_is_demo, request.app.state.engine)
+        if demo:
             response.headers["X-Demo-Data"] = "true"
         return response
 

@@ -51,7 +51,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _tiny(s: Session, *, kind: str, scope: str, reference: str, data: dict[str, object]) -> int:
+def _tiny(
+    s: Session,
+    *,
+    kind: str,
+    scope: str,
+    reference: str,
+    data: dict[str, object],
+    approval: str | None = None,
+) -> int:
+    """A small snapshot with one file, approved under ``approval`` if given."""
     snapshot = publication.propose(
         s,
         actor=Actor(name="demo-officer", origin="test"),
@@ -64,43 +73,35 @@ def _tiny(s: Session, *, kind: str, scope: str, reference: str, data: dict[str, 
         files=[FileIn(f"{scope}.json", "application/json", b'{"tiny": true}')],
         reference=reference,
     )
+    if approval is not None:
+        checker = Actor(name="demo-officer-2", origin="test")
+        publication.approve(s, actor=checker, snapshot_id=snapshot.id or 0, reference=approval)
     return snapshot.id or 0
 
 
 def _seed(s: Session) -> tuple[tuple[int, ...], tuple[int, int]]:
+    """The demo's reports, then a draft, a published confidential snapshot, and a
+    publication replaced by a later one: (hidden ids, (replaced, replacing))."""
     load_demo_reports(s, actor=Actor(name="demo", origin="test"))
-    checker = Actor(name="demo-officer-2", origin="test")
+    secret = {CONFIDENTIAL_FIELD: 1}
     draft = _tiny(
         s,
         kind="report.status_of_contributions",
         scope="2026",
         reference=DRAFT_REFERENCE,
-        data={CONFIDENTIAL_FIELD: 1},
+        data=secret,
     )
     confidential = _tiny(
         s,
         kind="report.committee_pack",
         scope="2026-03-01",
         reference=CONFIDENTIAL_REFERENCE,
-        data={CONFIDENTIAL_FIELD: 2},
+        data=secret,
+        approval="ATT/MC/2026/1",
     )
-    publication.approve(s, actor=checker, snapshot_id=confidential, reference="ATT/MC/2026/1")
-    first = _tiny(
-        s,
-        kind="report.honour_roll",
-        scope="2019",
-        reference="ATT/SEC/2020/HONOUR-2019",
-        data={"facts": {}},
-    )
-    publication.approve(s, actor=checker, snapshot_id=first, reference="ATT/MC/2020/1")
-    second = _tiny(
-        s,
-        kind="report.honour_roll",
-        scope="2019",
-        reference="ATT/SEC/2020/HONOUR-2019-REV",
-        data={"facts": {}},
-    )
-    publication.approve(s, actor=checker, snapshot_id=second, reference="ATT/MC/2020/2")
+    roll = {"kind": "report.honour_roll", "scope": "2019", "data": {"facts": {}}}
+    first = _tiny(s, reference="ATT/SEC/2020/HONOUR-2019", approval="ATT/MC/2020/1", **roll)
+    second = _tiny(s, reference="ATT/SEC/2020/HONOUR-2019-R", approval="ATT/MC/2020/2", **roll)
     return (draft, confidential), (first, second)
 
 

@@ -3,9 +3,9 @@ the public kinds (``PUBLIC_KINDS``) that a second officer approved, their frozen
 files. Nothing here reads the ledger or any draft, so a page can show nothing that was
 not published.
 
-A snapshot never changes once approved, so what is derived from one (its parsed data,
-the body of its frozen page) is cached by id; only which snapshot is current can change,
-and that is asked of the database on every request."""
+A snapshot never changes once approved, so the body of its frozen page is cached by its
+content hash; only which snapshot is current can change, and that is asked of the
+database on every request."""
 
 from __future__ import annotations
 
@@ -138,8 +138,15 @@ def publication(session: Session, snapshot_id: int) -> Publication:
 def current(session: Session, report: str, scope: str | None = None) -> Publication | None:
     """The current publication of a public report (of ``scope`` if given): the latest
     published, by what it reports on (a 2025 report before a 2024 one republished later)."""
+    return current_of(publications(session, kind=REPORT_KINDS[report]), report, scope)
+
+
+def current_of(
+    pubs: Sequence[Publication], report: str, scope: str | None = None
+) -> Publication | None:
+    """``current`` among ``pubs`` (every publication, as ``publications`` lists them)."""
     kind = REPORT_KINDS[report]
-    found = [p for p in publications(session, kind=kind) if p.superseded_by is None]
+    found = [p for p in pubs if p.kind == kind and p.superseded_by is None]
     if scope is not None:
         found = [p for p in found if p.scope == scope]
     return max(found, key=lambda p: (p.as_at, p.published_at), default=None)
@@ -307,7 +314,8 @@ def changes(session: Session, language: Language) -> list[Changes]:
         before = previous(session, now)
         figures: list[Change] = []
         if before is not None:
-            new, old = data_of(session, now)["facts"], data_of(session, before)["facts"]
+            new = data_of(session, now).get("facts", {})
+            old = data_of(session, before).get("facts", {})
             for h in headlines:
                 a, b = number(h.kind, old.get(h.fact)), number(h.kind, new.get(h.fact))
                 if a == b:
@@ -337,67 +345,49 @@ class Figure:
     source: Publication
 
 
+def _fact_text(facts: dict[str, Any], key: str, kind: ColumnKind, language: Language) -> str:
+    """A frozen headline fact as text of ``language``."""
+    return shown(kind, number(kind, facts.get(key)), language)
+
+
 def figures(session: Session, language: Language) -> list[Figure]:
     """The home page's headline figures from the current publications."""
     found: list[Figure] = []
+    rate, money = ColumnKind.RATE, ColumnKind.MONEY
     status = current(session, "status-of-contributions")
     if status is not None:
-        facts = data_of(session, status)["facts"]
+        facts = data_of(session, status).get("facts", {})
         year = status.parameters["year"]
-        rate = ColumnKind.RATE
-        money = ColumnKind.MONEY
-        found += [
-            Figure(
-                t("portal.home.collection_rate", language, year=year),
-                shown(rate, number(rate, facts.get("collection_rate")), language),
-                None,
-                "/status",
-                status,
-            ),
-            Figure(
-                t("portal.home.outstanding", language),
-                shown(money, number(money, facts.get("outstanding")), language),
-                None,
-                "/status",
-                status,
-            ),
-            Figure(
-                t("portal.home.prior", language, year=year),
-                shown(money, number(money, facts.get("prior")), language),
-                None,
-                "/status",
-                status,
-            ),
-        ]
-        if facts.get("reserve_target") is not None:
+        for label, key, kind in (
+            (t("portal.home.collection_rate", language, year=year), "collection_rate", rate),
+            (t("portal.home.outstanding", language), "outstanding", money),
+            (t("portal.home.prior", language, year=year), "prior", money),
+        ):
             found.append(
-                Figure(
-                    t("portal.home.reserve", language),
-                    shown(rate, number(rate, facts.get("reserve_funded")), language),
-                    t(
-                        "portal.home.reserve_detail",
-                        language,
-                        balance=shown(money, number(money, facts.get("reserve_balance")), language),
-                        target=shown(money, number(money, facts.get("reserve_target")), language),
-                    ),
-                    "/status",
-                    status,
-                )
+                Figure(label, _fact_text(facts, key, kind, language), None, "/status", status)
+            )
+        if facts.get("reserve_target") is not None:
+            detail = t(
+                "portal.home.reserve_detail",
+                language,
+                balance=_fact_text(facts, "reserve_balance", money, language),
+                target=_fact_text(facts, "reserve_target", money, language),
+            )
+            value = _fact_text(facts, "reserve_funded", rate, language)
+            found.append(
+                Figure(t("portal.home.reserve", language), value, detail, "/status", status)
             )
     progress = current(session, "progress-report")
     if progress is not None:
-        facts = data_of(session, progress)["facts"]
+        facts = data_of(session, progress).get("facts", {})
         counts = {s: int(facts.get(s) or 0) for s in STATUSES}
         total = sum(counts.values())
         on_track = counts.get("on_track", 0)
+        share = (on_track * 10000 + total // 2) // total if total else None
         found.append(
             Figure(
                 t("portal.home.plan", language, year=progress.parameters["year"]),
-                shown(
-                    ColumnKind.RATE,
-                    (on_track * 10000 + total // 2) // total if total else None,
-                    language,
-                ),
+                shown(rate, share, language),
                 t("portal.home.plan_detail", language, on_track=on_track, count=total),
                 "/progress",
                 progress,
@@ -405,14 +395,8 @@ def figures(session: Session, language: Language) -> list[Figure]:
         )
     spending = current(session, "activity-spending")
     if spending is not None:
-        facts = data_of(session, spending)["facts"]
-        found.append(
-            Figure(
-                t("portal.home.spending", language, year=spending.parameters["year"]),
-                shown(ColumnKind.RATE, number(ColumnKind.RATE, facts.get("rate")), language),
-                None,
-                "/spending",
-                spending,
-            )
-        )
+        facts = data_of(session, spending).get("facts", {})
+        label = t("portal.home.spending", language, year=spending.parameters["year"])
+        value = _fact_text(facts, "rate", rate, language)
+        found.append(Figure(label, value, None, "/spending", spending))
     return found

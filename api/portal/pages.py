@@ -142,7 +142,7 @@ def embedded(body: Body, prefix: str, *, demote: bool) -> tuple[Markup, Markup]:
 
 # --- responses -----------------------------------------------------------------------------
 
-_PAGES: dict[Hashable, str] = {}
+_PAGES: dict[Hashable, tuple[str, str]] = {}  # key → (html, ETag)
 _PAGES_KEPT = 512
 
 
@@ -176,15 +176,17 @@ def page(
 ) -> Response:
     """A page of ``template``; ``build`` gives its own context, called only when the page
     with this ``key`` (its publications' hashes) has not been rendered yet."""
+    request.state.demo = demo  # the X-Demo-Data header need not ask the database again
     full_key = (template, request.url.path, choice.language, demo, key)
-    html = _PAGES.get(full_key)
-    if html is None:
+    kept = _PAGES.get(full_key)
+    if kept is None:
         context = {**_context(request, choice, demo), **build()}
         html = _environment().get_template(template).render(**context)
+        kept = (html, f'"{hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]}"')
         if len(_PAGES) >= _PAGES_KEPT:
             _PAGES.clear()
-        _PAGES[full_key] = html
-    etag = f'"{hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]}"'
+        _PAGES[full_key] = kept
+    html, etag = kept
     headers = {
         "Content-Language": choice.language.value,
         "Vary": "Accept-Language, Cookie",

@@ -72,6 +72,12 @@ def _sections(
     return found
 
 
+def _demo(session: Session, shown: list[Publication]) -> bool:
+    """Whether the page is built from demo data: its publications say so (real and demo
+    data never mix in one database), else the database's flag."""
+    return all(p.demo for p in shown) if shown else is_demo(session)
+
+
 def _key(*pubs: Publication | None) -> tuple[Any, ...]:
     return tuple((p.id, p.content_hash, p.superseded_by) if p else None for p in pubs)
 
@@ -102,17 +108,18 @@ def _report_page(
     """A page of the current publication of ``reports[0]`` and, of the others, the
     publication of the same scope (the honour roll of the same year)."""
     choice = choose(request)
-    main = content.current(session, reports[0])
+    pubs = content.publications(session)
+    main = content.current_of(pubs, reports[0])
     shown = [main] if main else []
     if main is not None:
         for other in reports[1:]:
-            found = content.current(session, other, scope=main.scope)
+            found = content.current_of(pubs, other, scope=main.scope)
             if found is not None:
                 shown.append(found)
     kind = content.REPORT_KINDS[reports[0]]
 
     def build() -> Mapping[str, Any]:
-        others = [p for p in content.publications(session, kind=kind) if p not in shown]
+        others = [p for p in pubs if p.kind == kind and p not in shown]
         return {
             "title": title,
             "sections": _sections(session, shown, choice.language),
@@ -123,7 +130,7 @@ def _report_page(
         request,
         choice,
         "report.html.j2",
-        demo=is_demo(session),
+        demo=_demo(session, shown),
         key=_key(*shown),
         build=build,
     )

@@ -13,19 +13,25 @@ import argparse
 import cProfile
 import io
 import itertools
+import os
 import pstats
 import shutil
 import signal
+import socket
 import string
+import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
+import httpx2
 from sqlalchemy import Engine, insert, select
 from sqlmodel import col
 
@@ -240,3 +246,45 @@ def run_on_each_database(
             outcomes += run_dialect(env, dialect)
     print_summary(title, outcomes)
     return 0
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def uvicorn_server(factory: str, database_url: str) -> Iterator[str]:
+    """``uvicorn --factory FACTORY`` in a process of its own on a free loopback port, on
+    ``database_url``, without access logs; yields its base URL once ``/health`` answers,
+    and stops it at the end."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            factory,
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env={**os.environ, "ATTFIN_DATABASE_URL": database_url},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx2.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

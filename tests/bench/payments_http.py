@@ -12,11 +12,7 @@ ships in the service.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -40,6 +36,7 @@ from tests.bench.common import (
     run_on_each_database,
     say,
     state_codes,
+    uvicorn_server,
 )
 
 GOAL_RATIO = 0.40
@@ -57,12 +54,6 @@ def bench_app() -> FastAPI:
         return {"ok": True}
 
     return app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _drive(
@@ -137,30 +128,7 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
             name="bench",
             roles=["finance_officer"],
         )
-    port = _free_port()
-    env_vars = {**os.environ, "ATTFIN_DATABASE_URL": db.url}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "tests.bench.payments_http:bench_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env_vars,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx2.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                time.sleep(0.1)
+    with uvicorn_server("tests.bench.payments_http:bench_app", db.url) as url:
         _drive(url, token, "/bench/insert", 2, 10, False, codes, "warm-up")
         _drive(url, token, "/api/v1/receipts", 2, 5, True, codes[::-1], "warm-up")
         n = args.requests
@@ -170,9 +138,6 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
         pay_s, pay_lat, pay_err = _drive(
             url, token, "/api/v1/receipts", args.clients, n, True, codes
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     total = args.clients * n
     pay_rate, insert_rate = total / pay_s, total / insert_s
     pay_lat.sort()

@@ -14,13 +14,9 @@ Needs wrk (``apt-get install -y wrk``).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Sequence
 from datetime import date
 
@@ -34,16 +30,17 @@ from finance_core.publication import service as publication
 from reports.publish import propose_report
 from reports.request import ReportRequest
 from strategy.demo import load_full_demo
-from tests.bench.common import BenchEnvironment, Outcome, add_db_argument, run_on_each_database, say
+from tests.bench.common import (
+    BenchEnvironment,
+    Outcome,
+    add_db_argument,
+    run_on_each_database,
+    say,
+    uvicorn_server,
+)
 
 GOAL_RATIO = 0.50
 PAGE = "/status"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _publish(engine: Engine) -> None:
@@ -92,30 +89,7 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
     db = env.database(dialect, "bench_portal")
     say(f"{dialect}: loading the demo and publishing the 2025 status ...")
     _publish(db.engine)
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        env={**os.environ, "ATTFIN_DATABASE_URL": db.url},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx2.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                time.sleep(0.1)
+    with uvicorn_server("api.app:create_app", db.url) as base:
         page = httpx2.get(base + PAGE, timeout=30)
         page.raise_for_status()
         css = re.search(r'href="(/static/portal/portal\.css\?v=[0-9a-f]+)"', page.text)
@@ -131,9 +105,6 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
             base + PAGE, seconds=args.seconds, connections=args.connections
         )
         file_rate, file_p99, _ = wrk(static, seconds=args.seconds, connections=args.connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     ratio = page_rate / file_rate
     say(
         f"{dialect:<11} page {page_rate:.0f}/s (p99 {page_p99:.1f} ms), "
