@@ -217,6 +217,11 @@ class Outcome:
     passed: bool | None = None  # None: a figure without a goal
 
 
+def ratio_outcome(dialect: str, what: str, ratio: float, goal: float) -> Outcome:
+    """A ratio measured against its lower bound (both fractions: 0.5 is 50 %)."""
+    return Outcome(dialect, what, f"{ratio:.0%}", f">= {goal:.0%}", ratio >= goal)
+
+
 def print_summary(title: str, outcomes: Iterable[Outcome]) -> int:
     """The summary block; returns how many goals were missed."""
     outcomes = list(outcomes)

@@ -34,6 +34,7 @@ from tests.bench.common import (
     BenchEnvironment,
     Outcome,
     add_db_argument,
+    ratio_outcome,
     run_on_each_database,
     say,
     uvicorn_server,
@@ -115,13 +116,7 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
         Outcome(dialect, "status page p99", f"{page_p99:.1f} ms"),
         Outcome(dialect, "static file requests/s", f"{file_rate:.0f}"),
         Outcome(dialect, "static file p99", f"{file_p99:.1f} ms"),
-        Outcome(
-            dialect,
-            "ratio page/static",
-            f"{ratio:.0%}",
-            f">= {GOAL_RATIO:.0%}",
-            ratio >= GOAL_RATIO,
-        ),
+        ratio_outcome(dialect, "ratio page/static", ratio, GOAL_RATIO),
     ]
 
 
