@@ -35,6 +35,7 @@ from api.routes import (
     users,
     voluntary,
 )
+from api.web import routes as web
 from finance_core.access.models import Role
 from finance_core.db import SQLITE_BEGIN_OPTION, get_engine
 from finance_core.system.service import DATASET_FLAG, DEMO
@@ -128,6 +129,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     # the portal first: its few routes are matched before the API's many
     app.mount(portal.STATIC_URL, portal.static_files, name="portal-static")
     app.include_router(portal.router)
+    web.install(app)
     for router, prefix in ROUTERS:
         app.include_router(router, prefix=prefix)
 

@@ -68,8 +68,12 @@ def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
     @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> Response:
         status = _status(exc)
+        if request.url.path.startswith("/app"):  # the web interface's own error page
+            from api.web.routes import error_page  # the web pages import this module
+
+            return error_page(request, exc, status)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(
             _body(type(exc).__name__, exc.detail, exc.fields), status_code=status, headers=headers

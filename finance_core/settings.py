@@ -27,6 +27,18 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         default=30_000, ge=0, description="How long a SQLite writer waits for the lock."
     )
+    web_idle_minutes: int = Field(
+        default=30, ge=1, description="Minutes without a request that end a web session."
+    )
+    web_session_hours: int = Field(
+        default=12, ge=1, description="Hours after which a web session ends in any case."
+    )
+    sign_in_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row that lock a user name."
+    )
+    sign_in_lock_minutes: int = Field(
+        default=15, ge=1, description="Minutes a user name stays locked after them."
+    )
     host: str = Field(default="127.0.0.1", description="Address `attfin serve` binds to.")
     port: int = Field(default=8000, description="Port `attfin serve` listens on.")
 

@@ -31,6 +31,7 @@ pytest_plugins = [
     "tests.fixtures_finance",
     "tests.fixtures_arrears",
     "tests.fixtures_demo",
+    "tests.browser",
     "tests.fixtures_portal",
 ]
 

@@ -4,16 +4,11 @@ real uvicorn server on a free loopback port for the browser, and by a TestClient
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -23,6 +18,7 @@ from finance_core.db import create_db_engine
 from finance_core.publication import service as publication
 from finance_core.publication.schemas import FileIn
 from reports.demo import load_demo_reports
+from tests.browser import TEST_OUTPUT, live_server
 from tests.conftest import Database, needs_pango
 from tests.fixtures_demo import DemoTemplates
 
@@ -43,12 +39,6 @@ class Portal:
     client: TestClient
     hidden: tuple[int, ...]
     superseded: tuple[int, int]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _tiny(
@@ -105,11 +95,6 @@ def _seed(s: Session) -> tuple[tuple[int, ...], tuple[int, int]]:
     return (draft, confidential), (first, second)
 
 
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # a thread cannot; pytest keeps its own
-        pass
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def portal(
     request: pytest.FixtureRequest,
@@ -123,30 +108,12 @@ def portal(
         copy.session.commit()
         engine = create_db_engine(copy.database.url)
         app = create_app(engine)
-        port = _free_port()
-        server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the portal's server did not start")
-            time.sleep(0.05)
         try:
-            with TestClient(app) as client:
-                yield Portal(
-                    copy.database,
-                    request.param,
-                    f"http://127.0.0.1:{port}",
-                    client,
-                    hidden,
-                    superseded,
-                )
+            with live_server(app) as url, TestClient(app) as client:
+                yield Portal(copy.database, request.param, url, client, hidden, superseded)
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
             engine.dispose()
 
 
 #: Where the browser tests save their screenshots (not in the repository's history).
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "portal"
+SCREENSHOTS = TEST_OUTPUT / "portal"

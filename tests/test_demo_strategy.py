@@ -327,10 +327,11 @@ def test_the_summary_counts_what_was_loaded_and_the_tokens_come_last(demo: Loade
     lines = demo.result.summary().splitlines()
     assert lines[0].startswith("loaded the illustrative demo data set")
     assert lines[1] == counts.summary() and lines[1].startswith("strategic plans: 2")
-    assert lines[2].startswith("demo API tokens")
-    assert [x.split(":")[0].strip() for x in lines[3:]] == sorted(
-        name for name, _role in dataset.DEMO_USERS
-    )
+    users = sorted(name for name, _role in dataset.DEMO_USERS)
+    assert lines[2].startswith("demo sign-in at /app")
+    assert [x.split(":")[0].strip() for x in lines[3 : 3 + len(users)]] == users
+    assert lines[3 + len(users)].startswith("demo API tokens")
+    assert [x.split(":")[0].strip() for x in lines[4 + len(users) :]] == users
     with pytest.raises(Conflict, match="already loaded"):
         load_full_demo(s, actor=Actor(name="demo", origin="test"))
     with pytest.raises(Conflict, match="already holds strategic plans"):

@@ -30,7 +30,7 @@ from api.portal.language import COOKIE, accepted
 from finance_core.db import create_db_engine
 from reports.i18n import Language
 from reports.render.cells import t
-from tests.conftest import IN_CI
+from tests.browser import WIDTHS, collect_errors
 from tests.fixtures_portal import (
     CONFIDENTIAL_FIELD,
     CONFIDENTIAL_REFERENCE,
@@ -317,46 +317,6 @@ def test_each_download_is_a_valid_file_whose_totals_match_the_page(portal: Porta
 
 # --- in a real browser -------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WIDTHS = (1280, 390)
-
-
-def _collect_errors(page: Any, errors: list[str]) -> None:
-    """Console errors and uncaught exceptions of ``page`` into ``errors``."""
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (installed by ``.ci/run``)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:  # pragma: no cover - the dev dependencies hold it
-        pytest.fail(f"playwright is not installed: {exc}")
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
 
 def test_pages_in_the_browser_at_both_widths(portal: Portal, browser: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -364,7 +324,7 @@ def test_pages_in_the_browser_at_both_widths(portal: Portal, browser: Any) -> No
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
         errors: list[str] = []
-        _collect_errors(page, errors)
+        collect_errors(page, errors)
         for path in (*PAGES, "/publications/1"):
             response = page.goto(portal.url + path)
             assert response is not None and response.ok, path

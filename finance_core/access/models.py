@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Column, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, String
 from sqlmodel import Field, SQLModel
 
 from finance_core.db_types import BigIntPK, UTCDateTime, utcnow
@@ -57,3 +57,37 @@ class ApiToken(SQLModel, table=True):
     )
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser session of the web interface (``/app``). The cookie holds a
+    random token; only its SHA-256 is stored. A session ends when its user signs out,
+    changes the password, after ``WEB_SESSION_HOURS`` in all, or after
+    ``WEB_IDLE_MINUTES`` without a request (see ``finance_core.access.web``)."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, sa_column=Column(BigIntPK, primary_key=True))
+    user_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("app_user.id"), nullable=False, index=True)
+    )
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    last_seen_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class SignInAttempt(SQLModel, table=True):
+    """One attempt to sign in with a user name (known or not): when, from which client
+    address, and whether it succeeded. Repeated failures lock the name for a while."""
+
+    __tablename__ = "sign_in_attempt"
+
+    id: int | None = Field(default=None, sa_column=Column(BigIntPK, primary_key=True))
+    name: str = Field(sa_column=Column(String(120), nullable=False, index=True))
+    attempted_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    client: str = Field(sa_column=Column(String(64), nullable=False))
+    succeeded: bool = Field(sa_column=Column(Boolean, nullable=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,7 +41,8 @@ _GUARDED_TABLES: tuple[type[SQLModel], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
-    """What ``load_demo`` added, and the demo users' API tokens (user name → token)."""
+    """What ``load_demo`` added, and the demo users' API tokens and sign-in passwords
+    (user name → token, user name → password)."""
 
     reference: ReferenceResult
     membership_events: int
@@ -53,10 +55,11 @@ class DemoResult:
     voluntary: DemoVoluntary
     close: DemoClose
     tokens: dict[str, str]
+    passwords: dict[str, str]
 
     def summary(self, *, also: Sequence[str] = ()) -> str:
         """What was loaded (and the lines ``also``, from loaders run after this one),
-        then one line per demo user with its token (shown once)."""
+        then one line per demo user with its password, then with its token (shown once)."""
         lines = [
             "loaded the illustrative demo data set: "
             f"{self.reference.states} States, {self.membership_events} membership events, "
@@ -75,6 +78,8 @@ class DemoResult:
             f"{self.voluntary.sponsorships} sponsored delegates, "
             f"{self.voluntary.disbursements} disbursements",
             *also,
+            "demo sign-in at /app, user name and password (shown once):",
+            *(f"  {name}: {password}" for name, password in sorted(self.passwords.items())),
             "demo API tokens (shown once; paste one under Authorize at /docs):",
         ]
         lines += [f"  {name}: {token}" for name, token in sorted(self.tokens.items())]
@@ -140,9 +145,11 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
     voluntary = load_voluntary(session, actor=actor)
 
     tokens: dict[str, str] = {}
+    passwords: dict[str, str] = {}
     for name, role in dataset.DEMO_USERS:
+        passwords[name] = secrets.token_urlsafe(12)
         _user, tokens[name] = access.create_user(
-            session, actor=actor, name=name, roles=[role.value]
+            session, actor=actor, name=name, roles=[role.value], password=passwords[name]
         )
 
     result = DemoResult(
@@ -157,6 +164,7 @@ def load_demo(session: Session, *, actor: Actor) -> DemoResult:
         voluntary=voluntary,
         close=close,
         tokens=tokens,
+        passwords=passwords,
     )
     audit.record(
         session,

@@ -1,0 +1,238 @@
+"""Signing in to the web interface (``/app``) on both databases: the session cookie's
+flags, wrong passwords, the lock after repeated failures, CSRF on every form, sign-out,
+the idle timeout, the password change, and who may open which page (the route × role
+table covers every ``/app`` route)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text, update
+from sqlmodel import Session
+
+from api.app import create_app
+from api.web import routes as web_routes
+from api.web.auth import COOKIE, web_roles_of
+from finance_core.access import service as access
+from finance_core.access.models import Role, WebSession
+from finance_core.actor import Actor
+from finance_core.db_types import utcnow
+
+PASSWORD = "correct horse battery"
+USERS = {
+    "officer": Role.FINANCE_OFFICER,
+    "member": Role.COMMITTEE,
+    "keeper": Role.ADMIN,
+}
+
+
+@pytest.fixture
+def app_client(engine: Engine) -> Iterator[TestClient]:
+    with Session(engine) as s:
+        for name, role in USERS.items():
+            access.create_user(
+                s,
+                actor=Actor(name="setup", origin="test"),
+                name=name,
+                roles=[role.value],
+                password=PASSWORD,
+            )
+        s.commit()
+    with TestClient(create_app(engine), raise_server_exceptions=False) as client:
+        yield client
+
+
+def _form_csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, name: str, password: str = PASSWORD, next_: str = "/app"):  # type: ignore[no-untyped-def]
+    form = client.get("/app/sign-in")
+    return client.post(
+        "/app/sign-in",
+        data={
+            "name": name,
+            "password": password,
+            "csrf_token": _form_csrf(form.text),
+            "next": next_,
+        },
+        follow_redirects=False,
+    )
+
+
+def test_sign_in_sets_a_safe_cookie_and_opens_the_dashboard(app_client: TestClient) -> None:
+    assert app_client.get("/app", follow_redirects=False).headers["location"] == "/app/sign-in"
+    done = sign_in(app_client, "officer")
+    assert done.status_code == 303 and done.headers["location"] == "/app"
+    cookie = done.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=attfin_web_")
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie  # plain http here; https sets it
+    page = app_client.get("/app")
+    assert page.status_code == 200 and "Dashboard" in page.text
+    assert "Collection this year per fund" in page.text and "Working Capital Fund" in page.text
+    assert "Subject to Financial Rule 8" in page.text and "Outstanding by age" in page.text
+    assert page.headers["cache-control"] == "no-store"
+
+
+def test_the_session_token_is_stored_as_a_hash_only(app_client: TestClient, engine: Engine) -> None:
+    done = sign_in(app_client, "officer")
+    token = done.cookies[COOKIE]
+    with engine.connect() as conn:
+        stored = [h for (h,) in conn.execute(text("SELECT token_hash FROM web_session"))]
+    assert token not in stored and access.hash_token(token) in stored
+
+
+def test_wrong_passwords_and_the_lock(app_client: TestClient) -> None:
+    wrong = sign_in(app_client, "officer", "not the password")
+    assert wrong.status_code == 401
+    assert "The user name or the password is not right." in wrong.text
+    unknown = sign_in(app_client, "nobody", "whatever it is")
+    assert unknown.status_code == 401 and "not right" in unknown.text  # the same answer
+    for _ in range(4):
+        sign_in(app_client, "officer", "still not it")
+    locked = sign_in(app_client, "officer")  # the right password, but the name is locked
+    assert locked.status_code == 429 and "Too many failed attempts" in locked.text
+    assert COOKIE not in locked.cookies
+    assert sign_in(app_client, "member").status_code == 303  # other names are not locked
+
+
+def test_a_form_without_its_csrf_token_is_refused(app_client: TestClient) -> None:
+    forged = app_client.post(
+        "/app/sign-in", data={"name": "officer", "password": PASSWORD, "csrf_token": "x"}
+    )
+    assert forged.status_code == 403 and COOKIE not in forged.cookies
+    sign_in(app_client, "officer")
+    no_token = app_client.post("/app/sign-out", data={}, follow_redirects=False)
+    assert no_token.status_code == 403 and "did not come from this site" in no_token.text
+    assert app_client.get("/app").status_code == 200  # still signed in
+
+
+def test_sign_out_ends_the_session(app_client: TestClient) -> None:
+    token = sign_in(app_client, "officer").cookies[COOKIE]
+    page = app_client.get("/app")
+    out = app_client.post(
+        "/app/sign-out", data={"csrf_token": _form_csrf(page.text)}, follow_redirects=False
+    )
+    assert out.status_code == 303 and out.headers["location"] == "/app/sign-in"
+    app_client.cookies.set(COOKIE, token)  # the old cookie, replayed
+    assert app_client.get("/app", follow_redirects=False).status_code == 303
+
+
+def test_an_idle_session_ends(app_client: TestClient, engine: Engine) -> None:
+    sign_in(app_client, "officer")
+    assert app_client.get("/app").status_code == 200
+    with Session(engine) as s:
+        s.execute(update(WebSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+        s.commit()
+    assert app_client.get("/app", follow_redirects=False).headers["location"] == "/app/sign-in"
+
+
+def test_password_change(app_client: TestClient) -> None:
+    sign_in(app_client, "officer")
+    page = app_client.get("/app/password")
+    csrf = _form_csrf(page.text)
+    wrong = app_client.post(
+        "/app/password",
+        data={
+            "csrf_token": csrf,
+            "current": "nope",
+            "new": "a new long password",
+            "again": "a new long password",
+        },
+    )
+    assert wrong.status_code == 422 and "current password is not right" in wrong.text
+    short = app_client.post(
+        "/app/password",
+        data={"csrf_token": csrf, "current": PASSWORD, "new": "short", "again": "short"},
+    )
+    assert short.status_code == 422 and "at least 12 characters" in short.text
+    done = app_client.post(
+        "/app/password",
+        data={
+            "csrf_token": csrf,
+            "current": PASSWORD,
+            "new": "a new long password",
+            "again": "a new long password",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert app_client.get("/app", follow_redirects=False).status_code == 303  # signed out
+    assert sign_in(app_client, "officer").status_code == 401
+    assert sign_in(app_client, "officer", "a new long password").status_code == 303
+
+
+def test_reports_download_with_the_session(app_client: TestClient) -> None:
+    sign_in(app_client, "member")
+    workbook = app_client.get("/app/reports/committee-pack")
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    assert "attachment" in workbook.headers["content-disposition"]
+    missing = app_client.get("/app/reports/no-such-report")
+    assert missing.status_code == 404 and "Not found" in missing.text  # a page, not JSON
+    assert "text/html" in missing.headers["content-type"]
+
+
+def test_next_stays_on_this_site(app_client: TestClient) -> None:
+    assert (
+        sign_in(app_client, "officer", next_="https://evil.example/").headers["location"] == "/app"
+    )
+    app_client.cookies.clear()
+    assert (
+        sign_in(app_client, "officer", next_="/app/password").headers["location"] == "/app/password"
+    )
+
+
+def _app_routes() -> list[APIRoute]:
+    return [r for r in web_routes.router.routes if isinstance(r, APIRoute)]
+
+
+#: Every /app route: who may open it (None: anyone, the sign-in form).
+ROUTE_ROLES: dict[tuple[str, str], frozenset[Role] | None] = {
+    ("GET", "/app/sign-in"): None,
+    ("POST", "/app/sign-in"): None,
+    ("POST", "/app/sign-out"): frozenset(Role),
+    ("GET", "/app/password"): frozenset(Role),
+    ("POST", "/app/password"): frozenset(Role),
+    ("GET", "/app"): frozenset(Role),
+    ("GET", "/app/reports/{name}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+}
+#: A real address for each path with parameters.
+EXAMPLES = {"/app/reports/{name}": "/app/reports/status-of-contributions?format=csv"}
+
+
+def test_route_role_table_covers_every_app_route() -> None:
+    found: dict[tuple[str, str], frozenset[Role] | None] = {}
+    for route in _app_routes():
+        roles = None
+        for dep in route.dependant.dependencies:
+            roles = web_roles_of(dep.call) if dep.call else None
+            if roles is not None:
+                break
+        for method in route.methods or ():
+            found[(method, route.path)] = roles
+    assert found == ROUTE_ROLES
+
+
+@pytest.mark.parametrize("name", sorted(USERS))
+def test_each_role_on_each_app_page(app_client: TestClient, name: str) -> None:
+    sign_in(app_client, name)
+    for (method, path), roles in ROUTE_ROLES.items():
+        if method != "GET" or roles is None:
+            continue
+        response = app_client.get(EXAMPLES.get(path, path), follow_redirects=False)
+        allowed = USERS[name] in roles
+        assert response.status_code == (200 if allowed else 403), (name, path)
+    app_client.cookies.clear()
+    for (method, path), roles in ROUTE_ROLES.items():
+        if method == "GET" and roles is not None:
+            anonymous = app_client.get(EXAMPLES.get(path, path), follow_redirects=False)
+            assert anonymous.status_code == 303, path
+            assert anonymous.headers["location"].startswith("/app/sign-in"), path
