@@ -178,6 +178,7 @@ def needs_pango() -> None:
 LONGEST_FIRST = (
     "test_cli.py",
     "test_portal.py",
+    "test_web_payments.py",
     "test_cli_strategy.py",
     "test_cli_voluntary.py",
     "test_demo_strategy.py",

@@ -7,26 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
 from api.app import create_app
-from finance_core.access import service as access
-from finance_core.actor import Actor
 from tests.browser import TEST_OUTPUT, WIDTHS, collect_errors, live_server
-
-PASSWORD = "correct horse battery"
+from tests.web_helpers import PASSWORD, add_user
 
 
 def test_sign_in_dashboard_and_sign_out(engine: Engine, browser: Any, db: Any) -> None:
-    with Session(engine) as s:
-        access.create_user(
-            s,
-            actor=Actor(name="setup", origin="test"),
-            name="ana",
-            roles=["finance_officer"],
-            password=PASSWORD,
-        )
-        s.commit()
+    add_user(engine, "ana", "finance_officer")
     shots = TEST_OUTPUT / "app"
     shots.mkdir(parents=True, exist_ok=True)
     with live_server(create_app(engine)) as url:

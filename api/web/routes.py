@@ -233,7 +233,10 @@ def report_file(
 
 def install(app: FastAPI) -> None:
     """The web interface's routes and its error pages on ``app``."""
+    from api.web import payments  # its pages render with this module's helpers
+
     app.include_router(router)
+    app.include_router(payments.router)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired) -> Response:

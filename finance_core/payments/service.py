@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -231,14 +232,45 @@ def allocation_out(line: ReceiptAllocation | CreditUseLine) -> AllocationOut:
     )
 
 
-def record_receipt(
-    session: Session, *, actor: Actor, data: ReceiptIn, recorded_at: datetime | None = None
-) -> Receipt:
-    """Record a payment and allocate it (see the module docstring).
+@dataclass(frozen=True, slots=True)
+class PlannedReceipt:
+    """How a payment would be recorded: its amounts (minor units of its currency, US
+    cents), the State, the policy in force, and the allocation with any write-off. What
+    ``record_receipt`` records, and what a preview shows before it does."""
 
-    ``recorded_at`` defaults to now; only the demo loader back-dates it."""
+    currency: str
+    amount_minor: int
+    usd_minor: int
+    provisional: bool
+    rate: Decimal | None
+    state: State
+    policy: AllocationPolicy
+    debts: list[alloc.Debt]
+    result: alloc.Allocation
+    write_off: alloc.Placement | None
+
+    def lines(self) -> list[alloc.Placement]:
+        """The allocation lines in order: placements, then the credit, then a write-off."""
+        found = list(self.result.placements)
+        if self.result.credit_minor:
+            found.append(
+                alloc.Placement(
+                    self.policy.credit_fund, None, self.result.credit_minor, alloc.Rule.CREDIT
+                )
+            )
+        if self.write_off is not None:
+            found.append(self.write_off)
+        return found
+
+
+def plan_receipt(session: Session, data: ReceiptIn, *, lock: bool = True) -> PlannedReceipt:
+    """Validate a payment and work out its allocation (``lock``: hold the State's row, as
+    recording does; a preview does not)."""
     currency, amount, usd, provisional, rate = validate_receipt(session, data)
-    state = lock_state(session, data.state_code.strip().upper())
+    code = data.state_code.strip().upper()
+    state = lock_state(session, code) if lock else session.get(State, code)
+    if state is None:
+        raise ValidationFailed(f"unknown State {code!r}", fields={"state_code": "unknown State"})
     if not data.confirm_duplicate_reference:
         used = session.execute(
             select(col(Receipt.id)).where(col(Receipt.bank_reference) == data.bank_reference)
@@ -268,6 +300,26 @@ def record_receipt(
             f"of {format_minor(policy.write_off_tolerance_minor)} USD",
             fields={"write_off_shortfall": "no shortfall within the tolerance"},
         )
+    return PlannedReceipt(
+        currency, amount, usd, provisional, rate, state, policy, debts, result, write_off
+    )
+
+
+def record_receipt(
+    session: Session, *, actor: Actor, data: ReceiptIn, recorded_at: datetime | None = None
+) -> Receipt:
+    """Record a payment and allocate it (see the module docstring).
+
+    ``recorded_at`` defaults to now; only the demo loader back-dates it."""
+    planned = plan_receipt(session, data)
+    currency, amount, usd = planned.currency, planned.amount_minor, planned.usd_minor
+    provisional, rate, state, policy = (
+        planned.provisional,
+        planned.rate,
+        planned.state,
+        planned.policy,
+    )
+    result, write_off = planned.result, planned.write_off
     per_fund: dict[str, int] = defaultdict(int)
     postings: list[PostingSpec] = []
     for p in result.placements:
@@ -344,14 +396,7 @@ def record_receipt(
     session.add(receipt)
     session.flush()
     assert receipt.id is not None
-    lines = list(result.placements)
-    if result.credit_minor:
-        lines.append(
-            alloc.Placement(policy.credit_fund, None, result.credit_minor, alloc.Rule.CREDIT)
-        )
-    if write_off is not None:
-        lines.append(write_off)
-    add_lines(session, ReceiptAllocation, {"receipt_id": receipt.id or 0}, lines)
+    add_lines(session, ReceiptAllocation, {"receipt_id": receipt.id or 0}, planned.lines())
     audit.record(
         session,
         actor=actor,
