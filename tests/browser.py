@@ -86,3 +86,15 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def open_page(
+    browser: Any, width: int, height: int = 900, **options: Any
+) -> tuple[Any, Any, list[str]]:
+    """A new browser context at ``width`` × ``height`` px, its page, and the list its console
+    errors and uncaught exceptions go to (close the context at the end)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    page = context.new_page()
+    errors: list[str] = []
+    collect_errors(page, errors)
+    return context, page, errors

@@ -30,7 +30,7 @@ from api.portal.language import COOKIE, accepted
 from finance_core.db import create_db_engine
 from reports.i18n import Language
 from reports.render.cells import t
-from tests.browser import WIDTHS, collect_errors
+from tests.browser import WIDTHS, open_page
 from tests.fixtures_portal import (
     CONFIDENTIAL_FIELD,
     CONFIDENTIAL_REFERENCE,
@@ -321,10 +321,7 @@ def test_each_download_is_a_valid_file_whose_totals_match_the_page(portal: Porta
 def test_pages_in_the_browser_at_both_widths(portal: Portal, browser: Any) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        page = context.new_page()
-        errors: list[str] = []
-        collect_errors(page, errors)
+        context, page, errors = open_page(browser, width, 900)
         for path in (*PAGES, "/publications/1"):
             response = page.goto(portal.url + path)
             assert response is not None and response.ok, path

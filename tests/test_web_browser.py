@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from api.app import create_app
-from tests.browser import TEST_OUTPUT, WIDTHS, collect_errors, live_server
+from tests.browser import TEST_OUTPUT, WIDTHS, live_server, open_page
 from tests.web_helpers import PASSWORD, add_user
 
 
@@ -19,10 +19,7 @@ def test_sign_in_dashboard_and_sign_out(engine: Engine, browser: Any, db: Any) -
     shots.mkdir(parents=True, exist_ok=True)
     with live_server(create_app(engine)) as url:
         for width in WIDTHS:
-            context = browser.new_context(viewport={"width": width, "height": 800})
-            page = context.new_page()
-            errors: list[str] = []
-            collect_errors(page, errors)
+            context, page, errors = open_page(browser, width, 800)
             page.goto(url + "/app")  # sent to the sign-in page
             assert page.url.endswith("/app/sign-in")
             page.screenshot(path=str(shots / f"{db.dialect}-sign-in-{width}.png"), full_page=True)

@@ -19,7 +19,7 @@ from api.app import create_app
 from finance_core.db import create_db_engine
 from finance_core.payments import service as payments
 from finance_core.payments.schemas import ReceiptOut
-from tests.browser import TEST_OUTPUT, WIDTHS, collect_errors, live_server
+from tests.browser import TEST_OUTPUT, WIDTHS, live_server, open_page
 from tests.fixtures_demo import DemoCopy
 from tests.web_helpers import PASSWORD, add_user, form_csrf, sign_in
 
@@ -127,10 +127,7 @@ def test_record_a_payment_in_the_browser(
     try:
         with live_server(create_app(engine)) as url:
             for width in WIDTHS:
-                context = browser.new_context(viewport={"width": width, "height": 900})
-                page = context.new_page()
-                errors: list[str] = []
-                collect_errors(page, errors)
+                context, page, errors = open_page(browser, width, 900)
                 page.goto(url + "/app/sign-in")
                 page.get_by_label("User name").fill("web-officer")
                 page.get_by_label("Password").fill(PASSWORD)
