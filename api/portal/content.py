@@ -135,16 +135,12 @@ def publication(session: Session, snapshot_id: int) -> Publication:
     return _publication(row, later)
 
 
-def current(session: Session, report: str, scope: str | None = None) -> Publication | None:
-    """The current publication of a public report (of ``scope`` if given): the latest
-    published, by what it reports on (a 2025 report before a 2024 one republished later)."""
-    return current_of(publications(session, kind=REPORT_KINDS[report]), report, scope)
-
-
 def current_of(
     pubs: Sequence[Publication], report: str, scope: str | None = None
 ) -> Publication | None:
-    """``current`` among ``pubs`` (every publication, as ``publications`` lists them)."""
+    """The current publication of a public report among ``pubs`` (every publication, as
+    ``publications`` lists them; of ``scope`` if given): the latest published, by what it
+    reports on (a 2025 report before a 2024 one republished later)."""
     kind = REPORT_KINDS[report]
     found = [p for p in pubs if p.kind == kind and p.superseded_by is None]
     if scope is not None:
@@ -157,13 +153,11 @@ def files(session: Session, pub: Publication) -> list[SnapshotFileOut]:
     return files_of(session, pub.id)
 
 
-def previous(session: Session, pub: Publication) -> Publication | None:
-    """The publication of the same report that ``pub`` followed: the current one of the
-    latest earlier scope (2024 before 2025)."""
+def previous(pubs: Sequence[Publication], pub: Publication) -> Publication | None:
+    """The publication among ``pubs`` of the same report that ``pub`` followed: the
+    current one of the latest earlier scope (2024 before 2025)."""
     earlier = [
-        p
-        for p in publications(session, kind=pub.kind)
-        if p.superseded_by is None and p.as_at < pub.as_at
+        p for p in pubs if p.kind == pub.kind and p.superseded_by is None and p.as_at < pub.as_at
     ]
     return max(earlier, key=lambda p: (p.as_at, p.published_at), default=None)
 
@@ -304,14 +298,14 @@ class Changes:
     figures: list[Change]
 
 
-def changes(session: Session, language: Language) -> list[Changes]:
+def changes(session: Session, pubs: Sequence[Publication], language: Language) -> list[Changes]:
     """For each public report published, its current publication against the previous."""
     found: list[Changes] = []
     for report, headlines in HEADLINES.items():
-        now = current(session, report)
+        now = current_of(pubs, report)
         if now is None:
             continue
-        before = previous(session, now)
+        before = previous(pubs, now)
         figures: list[Change] = []
         if before is not None:
             new = data_of(session, now).get("facts", {})
@@ -350,11 +344,11 @@ def _fact_text(facts: dict[str, Any], key: str, kind: ColumnKind, language: Lang
     return shown(kind, number(kind, facts.get(key)), language)
 
 
-def figures(session: Session, language: Language) -> list[Figure]:
+def figures(session: Session, pubs: Sequence[Publication], language: Language) -> list[Figure]:
     """The home page's headline figures from the current publications."""
     found: list[Figure] = []
     rate, money = ColumnKind.RATE, ColumnKind.MONEY
-    status = current(session, "status-of-contributions")
+    status = current_of(pubs, "status-of-contributions")
     if status is not None:
         facts = data_of(session, status).get("facts", {})
         year = status.parameters["year"]
@@ -377,7 +371,7 @@ def figures(session: Session, language: Language) -> list[Figure]:
             found.append(
                 Figure(t("portal.home.reserve", language), value, detail, "/status", status)
             )
-    progress = current(session, "progress-report")
+    progress = current_of(pubs, "progress-report")
     if progress is not None:
         facts = data_of(session, progress).get("facts", {})
         counts = {s: int(facts.get(s) or 0) for s in STATUSES}
@@ -393,7 +387,7 @@ def figures(session: Session, language: Language) -> list[Figure]:
                 progress,
             )
         )
-    spending = current(session, "activity-spending")
+    spending = current_of(pubs, "activity-spending")
     if spending is not None:
         facts = data_of(session, spending).get("facts", {})
         label = t("portal.home.spending", language, year=spending.parameters["year"])

@@ -89,8 +89,8 @@ def home(request: Request, session: SessionDep) -> Response:
 
     def build() -> Mapping[str, Any]:
         return {
-            "figures": content.figures(session, choice.language),
-            "changes": content.changes(session, choice.language),
+            "figures": content.figures(session, pubs, choice.language),
+            "changes": content.changes(session, pubs, choice.language),
         }
 
     return page(
