@@ -71,7 +71,7 @@ def install(app: FastAPI) -> None:
     async def domain_error(request: Request, exc: DomainError) -> Response:
         status = _status(exc)
         if request.url.path.startswith("/app"):  # the web interface's own error page
-            from api.web.routes import error_page  # the web pages import this module
+            from api.web.pages import error_page  # the web pages import this module
 
             return error_page(request, exc, status)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

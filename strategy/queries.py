@@ -1,5 +1,6 @@
 """Reading the strategy's append-only history as known at a time: the link sets of
-budget lines and the approved values of indicators in force."""
+budget lines, the approved values of indicators in force (and the latest of each), and
+the latest version of a measurement slot."""
 
 from __future__ import annotations
 
@@ -74,3 +75,30 @@ def approved_values(
 def values_by_year(found: dict[tuple[int, str], Measurement]) -> dict[int, Decimal]:
     """The overall values of ``approved_values``' result for one indicator, by year."""
     return {year: m.value for (year, category), m in found.items() if category == ""}
+
+
+def latest_approved(
+    session: Session, *, indicator_ids: Sequence[int], known_at: datetime | None = None
+) -> dict[int, Measurement]:
+    """Per indicator, its overall value in force for the latest year that has one, as
+    known at ``known_at`` (indicators without an approved overall value are absent)."""
+    found = approved_values(session, indicator_ids=indicator_ids, known_at=known_at)
+    return {i: slots[max(slots)] for i, slots in found.items() if slots}
+
+
+def latest_version(
+    session: Session, *, indicator_id: int, year: int, category: str = ""
+) -> Measurement | None:
+    """The latest version recorded for an indicator's year and category, whatever its
+    status (None: nothing yet): the one a new value of that slot supersedes."""
+    found: Measurement | None = session.execute(
+        select(Measurement)
+        .where(
+            col(Measurement.indicator_id) == indicator_id,
+            col(Measurement.year) == year,
+            col(Measurement.category) == category.strip(),
+        )
+        .order_by(col(Measurement.id).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return found

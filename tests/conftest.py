@@ -33,6 +33,7 @@ pytest_plugins = [
     "tests.fixtures_demo",
     "tests.browser",
     "tests.fixtures_portal",
+    "tests.fixtures_web",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

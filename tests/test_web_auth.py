@@ -15,7 +15,6 @@ from sqlalchemy import Engine, text, update
 from sqlmodel import Session
 
 from api.app import create_app
-from api.web import payments as web_payments
 from api.web import routes as web_routes
 from api.web.auth import COOKIE, web_roles_of
 from finance_core.access import service as access
@@ -162,10 +161,10 @@ def test_next_stays_on_this_site(app_client: TestClient) -> None:
 
 
 def _app_routes() -> list[APIRoute]:
-    routers = (web_routes.router, web_payments.router)
-    return [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
+    return [r for router in web_routes.routers() for r in router.routes if isinstance(r, APIRoute)]
 
 
+ADMIN = frozenset({Role.ADMIN})
 #: Every /app route: who may open it (None: anyone, the sign-in form).
 ROUTE_ROLES: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/app/sign-in"): None,
@@ -179,11 +178,167 @@ ROUTE_ROLES: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/app/payments/preview"): frozenset({Role.FINANCE_OFFICER}),
     ("POST", "/app/payments"): frozenset({Role.FINANCE_OFFICER}),
     ("GET", "/app/receipts/{receipt_id}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    # statements
+    ("GET", "/app/bank-statements"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/bank-statements/mapping"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/bank-statements/review"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/bank-statements/commit"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/bank-statements/recorded"): frozenset({Role.FINANCE_OFFICER}),
+    # states
+    ("GET", "/app/states"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/states/{code}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/states/{code}/statement"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    # plans
+    ("GET", "/app/payment-plans"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/payment-plans/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/payment-plans/check"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/payment-plans/edit"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/payment-plans/preview"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/payment-plans"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/payment-plans/{plan_id}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/payment-plans/{plan_id}/decision"): frozenset({Role.FINANCE_OFFICER}),
+    # assessments
+    ("GET", "/app/assessments"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/assessments/budgets/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/assessments/budgets"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/assessments/budgets/{budget_id}"): frozenset(
+        {Role.FINANCE_OFFICER, Role.COMMITTEE}
+    ),
+    ("POST", "/app/assessments/budgets/{budget_id}/revisions"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/assessments/run"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/assessments/run/preview"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/assessments/runs"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/assessments/runs/{run_id}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/assessments/runs/{run_id}/notices/{state}"): frozenset(
+        {Role.FINANCE_OFFICER, Role.COMMITTEE}
+    ),
+    # spending
+    ("GET", "/app/expenditures"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/expenditures"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/expenditures/{expenditure_id}"): frozenset(
+        {Role.FINANCE_OFFICER, Role.COMMITTEE}
+    ),
+    ("POST", "/app/expenditures/{expenditure_id}/reversal"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/expenditures/{expenditure_id}/usd-confirmation"): frozenset(
+        {Role.FINANCE_OFFICER}
+    ),
+    ("GET", "/app/commitments"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/commitments"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/commitments/{commitment_id}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/commitments/{commitment_id}/cancellation"): frozenset({Role.FINANCE_OFFICER}),
+    # year_end
+    ("GET", "/app/year-end"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/year-end/{fund}/{year}/close"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/year-end/closes/{close_id}/approval"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/year-end/{fund}/{year}/surplus-decision"): frozenset({Role.FINANCE_OFFICER}),
+    # reserve
+    ("GET", "/app/reserve"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/reserve/movements/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/reserve/movements"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/reserve/rules/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/reserve/rules"): frozenset({Role.FINANCE_OFFICER}),
+    # voluntary
+    ("GET", "/app/voluntary"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/voluntary/donors"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/voluntary/donors/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/voluntary/donors"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/voluntary/donors/{donor_id}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/voluntary/pledges"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/voluntary/pledges/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/voluntary/pledges"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/voluntary/pledges/{pledge_id}"): frozenset(
+        {Role.FINANCE_OFFICER, Role.COMMITTEE}
+    ),
+    ("GET", "/app/voluntary/receipts"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/voluntary/receipts/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/voluntary/receipts"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/voluntary/receipts/{receipt_id}"): frozenset(
+        {Role.FINANCE_OFFICER, Role.COMMITTEE}
+    ),
+    ("GET", "/app/voluntary/projects"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/voluntary/sponsorships"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/voluntary/disbursements"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    # strategy
+    ("GET", "/app/strategy"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/strategy/plans"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/strategy/plans/{plan_id}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/strategy/plans/{plan_id}/elements"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/strategy/elements/{element_id}"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/strategy/elements/{element_id}/removal"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/strategy/plans/{plan_id}/indicators"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/strategy/indicators/{indicator_id}"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/strategy/plans/{plan_id}/adoption"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/strategy/measurements"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/strategy/measurements"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/strategy/measurements/{measurement_id}/approval"): frozenset(
+        {Role.FINANCE_OFFICER}
+    ),
+    ("GET", "/app/strategy/annual-updates"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/strategy/annual-updates/new"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/strategy/annual-updates"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/strategy/annual-updates/{snapshot_id}"): frozenset(
+        {Role.FINANCE_OFFICER, Role.COMMITTEE}
+    ),
+    ("POST", "/app/strategy/annual-updates/{snapshot_id}/approval"): frozenset(
+        {Role.FINANCE_OFFICER}
+    ),
+    # publications
+    ("GET", "/app/publications"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("POST", "/app/publications"): frozenset({Role.FINANCE_OFFICER}),
+    ("GET", "/app/publications/{snapshot_id}"): frozenset({Role.FINANCE_OFFICER, Role.COMMITTEE}),
+    ("GET", "/app/publications/{snapshot_id}/files/{name}"): frozenset(
+        {Role.FINANCE_OFFICER, Role.COMMITTEE}
+    ),
+    ("POST", "/app/publications/{snapshot_id}/approval"): frozenset({Role.FINANCE_OFFICER}),
+    ("POST", "/app/publications/{snapshot_id}/withdrawal"): frozenset({Role.FINANCE_OFFICER}),
+    # admin
+    ("GET", "/app/admin/users"): ADMIN,
+    ("POST", "/app/admin/users"): ADMIN,
+    ("GET", "/app/admin/users/{name}"): ADMIN,
+    ("POST", "/app/admin/users/{name}/roles"): ADMIN,
+    ("POST", "/app/admin/users/{name}/state"): ADMIN,
+    ("POST", "/app/admin/users/{name}/password"): ADMIN,
+    ("POST", "/app/admin/users/{name}/tokens"): ADMIN,
+    ("POST", "/app/admin/users/{name}/revoke"): ADMIN,
+    ("GET", "/app/admin/settings"): ADMIN,
 }
 #: What an allowed role gets on the empty test database where 200 is not possible.
-EMPTY_DATABASE = {"/app/receipts/{receipt_id}": 404}
+EMPTY_DATABASE = {
+    "/app/strategy/plans/{plan_id}": 404,
+    "/app/strategy/annual-updates/{snapshot_id}": 404,
+    "/app/publications/{snapshot_id}": 404,
+    "/app/publications/{snapshot_id}/files/{name}": 404,
+    "/app/assessments/budgets/{budget_id}": 404,
+    "/app/assessments/runs/{run_id}": 404,
+    "/app/assessments/runs/{run_id}/notices/{state}": 404,
+    "/app/expenditures/{expenditure_id}": 404,
+    "/app/commitments/{commitment_id}": 404,
+    "/app/voluntary/donors/{donor_id}": 404,
+    "/app/voluntary/pledges/{pledge_id}": 404,
+    "/app/voluntary/receipts/{receipt_id}": 404,
+    "/app/receipts/{receipt_id}": 404,
+    "/app/states/{code}": 404,
+    "/app/states/{code}/statement": 404,
+    "/app/payment-plans/{plan_id}": 404,
+}
 #: A real address for each path with parameters.
 EXAMPLES = {
+    "/app/strategy/plans/{plan_id}": "/app/strategy/plans/1",
+    "/app/strategy/annual-updates/{snapshot_id}": "/app/strategy/annual-updates/1",
+    "/app/publications/{snapshot_id}": "/app/publications/1",
+    "/app/publications/{snapshot_id}/files/{name}": "/app/publications/1/files/annual-update.json",
+    "/app/assessments/budgets/{budget_id}": "/app/assessments/budgets/1",
+    "/app/assessments/runs/{run_id}": "/app/assessments/runs/1",
+    "/app/assessments/runs/{run_id}/notices/{state}": "/app/assessments/runs/1/notices/FRA",
+    "/app/expenditures/{expenditure_id}": "/app/expenditures/1",
+    "/app/commitments/{commitment_id}": "/app/commitments/1",
+    "/app/voluntary/donors/{donor_id}": "/app/voluntary/donors/1",
+    "/app/voluntary/pledges/{pledge_id}": "/app/voluntary/pledges/1",
+    "/app/voluntary/receipts/{receipt_id}": "/app/voluntary/receipts/1",
+    "/app/states/{code}": "/app/states/FRA",
+    "/app/states/{code}/statement": "/app/states/FRA/statement?format=csv",
+    "/app/payment-plans/{plan_id}": "/app/payment-plans/1",
+    "/app/admin/users/{name}": "/app/admin/users/keeper",
     "/app/reports/{name}": "/app/reports/status-of-contributions?format=csv",
     "/app/receipts/{receipt_id}": "/app/receipts/1",
 }

@@ -21,6 +21,7 @@ from finance_core.payments import service as payments
 from finance_core.payments.schemas import ReceiptOut
 from tests.browser import TEST_OUTPUT, WIDTHS, live_server, open_page
 from tests.fixtures_demo import DemoCopy
+from tests.fixtures_web import browser_sign_in, shot
 from tests.web_helpers import PASSWORD, add_user, form_csrf, sign_in
 
 STATE = "ARG"  # in arrears in the demo
@@ -82,6 +83,18 @@ def test_preview_then_confirm_records_once(officer: TestClient, demo_copy: DemoC
     preview = officer.post("/app/payments/preview", data=fields)
     assert preview.status_code == 200 and "Confirm the payment" in preview.text
     assert "oldest debt first" in preview.text
+    live = officer.post(
+        "/app/payments/preview", data=fields, headers={"X-Requested-With": "fetch"}
+    )  # the form's live preview: the allocation alone, the same figures
+    assert "<html" not in live.text and "oldest debt first" in live.text
+    for row in re.findall(r'<td class="num">[^<]+</td>', live.text):
+        assert row in preview.text
+    unfinished = officer.post(
+        "/app/payments/preview",
+        data={**fields, "amount": ""},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert "once the State, the amount" in unfinished.text
     assert _count(demo_copy, "WEB-PAY-1") == 0  # a preview writes nothing
     first = officer.post("/app/payments", data=fields, follow_redirects=False)
     assert first.status_code == 303, first.text
@@ -119,8 +132,9 @@ def test_bad_input_comes_back_on_the_form(officer: TestClient, demo_copy: DemoCo
 def test_record_a_payment_in_the_browser(
     officer: TestClient, demo_copy: DemoCopy, browser: Any
 ) -> None:
-    """Sign in, fill the form by its labels, preview, confirm, and see the State's balance
-    go down by the payment on the receipt; at 1280 and 390 px."""
+    """Sign in, fill the form by its labels, see the allocation appear as you type,
+    preview, confirm, and see the State's balance go down by the payment on the receipt;
+    at 1280 and 390 px."""
     engine = create_db_engine(demo_copy.database.url)
     shots = TEST_OUTPUT / "app"
     shots.mkdir(parents=True, exist_ok=True)
@@ -138,6 +152,9 @@ def test_record_a_payment_in_the_browser(
                 page.get_by_label("Amount received").fill("1000.00")
                 page.get_by_label("Value date").fill("2026-09-30")
                 page.get_by_label("Bank reference").fill(f"WEB-BROWSER-{width}")
+                live = page.locator("#allocation-preview table")  # shown while typing
+                live.wait_for()
+                assert "oldest debt first" in live.inner_text()
                 assert page.evaluate("document.documentElement.scrollWidth") <= width
                 page.screenshot(path=str(shots / f"{demo_copy.dialect}-payment-{width}.png"))
                 page.get_by_role("button", name="Preview the allocation").click()
@@ -159,5 +176,52 @@ def test_record_a_payment_in_the_browser(
                 assert after == before - Decimal("1000.00")  # both as at the value date
                 assert errors == [], errors
                 context.close()
+    finally:
+        engine.dispose()
+
+
+def test_a_committee_member_reads_but_cannot_write(demo_copy: DemoCopy, browser: Any) -> None:
+    """A Committee member sees the dashboard but no way to record a payment; opening the
+    form's address is refused, and so is a POST made with the page's own CSRF token."""
+    engine = create_db_engine(demo_copy.database.url)
+    add_user(engine, "web-member", "committee")
+    receipts = _count_all(demo_copy)
+    try:
+        with live_server(create_app(engine)) as url:
+            for width in WIDTHS:
+                context, page, errors = open_page(browser, width)
+                browser_sign_in(page, url, "web-member")
+                assert "Arrears (earlier years)" in page.locator("main").inner_text()
+                assert page.get_by_role("link", name="Record a payment").count() == 0
+                refused = page.goto(url + "/app/payments/new")
+                assert refused is not None and refused.status == 403
+                assert page.locator("h1").inner_text() == "Not allowed"
+                shot(page, demo_copy.dialect, "committee-refused", width)
+                page.goto(url + "/app")
+                status = page.evaluate(
+                    """async () => {
+                        const form = new FormData();
+                        form.set("csrf_token", document.querySelector(
+                            "form.sign-out input[name=csrf_token]").value);
+                        for (const [k, v] of Object.entries({state_code: "ARG",
+                            amount: "10.00", currency: "USD", value_on: "2026-09-30",
+                            bank_reference: "FORGED"})) form.set(k, v);
+                        const r = await fetch("/app/payments", {method: "POST", body: form});
+                        return r.status;
+                    }"""
+                )
+                assert status == 403
+                assert [e for e in errors if "status of 403" not in e] == [], errors
+                context.close()
+    finally:
+        engine.dispose()
+    assert _count_all(demo_copy) == receipts and _count(demo_copy, "FORGED") == 0
+
+
+def _count_all(demo_copy: DemoCopy) -> int:
+    engine = create_db_engine(demo_copy.database.url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT COUNT(*) FROM receipt")).scalar_one())
     finally:
         engine.dispose()

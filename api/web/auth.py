@@ -101,3 +101,5 @@ SignedIn = Annotated[WebCaller, allow_web(*EVERYONE)]
 Officer = Annotated[WebCaller, allow_web(Role.FINANCE_OFFICER)]
 #: Readers of everything: finance officers and the Management Committee.
 Reader = Annotated[WebCaller, allow_web(*READERS)]
+#: Admins (users and settings only).
+Admin = Annotated[WebCaller, allow_web(Role.ADMIN)]

@@ -7,6 +7,7 @@ figure is computed by the reports; this module only words and formats them."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,12 +27,15 @@ EN = Language.EN
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
-    """The dashboard's figures as text: ``funds`` and ``aging`` rows, ``facts`` by key,
-    ``plans`` (standing → count) and the date they are as at."""
+    """The dashboard's figures as text: ``funds``, ``aging``, ``rule8`` (the States subject
+    to Financial Rule 8) and ``forecast`` (by month) rows, ``facts`` by key, ``plans``
+    (standing → count) and the date they are as at."""
 
     as_at: date
     funds: list[dict[str, str]]
     aging: list[dict[str, str]]
+    rule8: list[dict[str, str]]
+    forecast: list[dict[str, str]]
     facts: dict[str, str]
     plans: dict[str, int]
 
@@ -40,11 +44,16 @@ def _text(column: Column, value: Any) -> str:
     return "–" if value is None or value != value else local_text(column, value, EN)
 
 
-def _rows(report: Report, key: str) -> list[dict[str, str]]:
+def _rows(
+    report: Report, key: str, keep: Callable[[dict[str, Any]], bool] | None = None
+) -> list[dict[str, str]]:
+    """The rows of a report's table as text, those ``keep`` accepts (given raw values)."""
     table = report.table(key)
+    rows = [dict(zip((c.key for c in table.columns), r, strict=True)) for r in table.records()]
     return [
-        {c.key: _text(c, v) for c, v in zip(table.columns, record, strict=True)}
-        for record in table.records()
+        {c.key: _text(c, row[c.key]) for c in table.columns}
+        for row in rows
+        if keep is None or keep(row)
     ]
 
 
@@ -61,10 +70,14 @@ def dashboard(session: Session) -> Dashboard:
     plans = pack.table("plans").frame
     approved = plans[plans["decision"] == "approved"]
     standing = Counter(str(s) for s in approved["standing"] if isinstance(s, str) and s)
+    scenarios = pack.table("forecast").frame.get("scenario")
+    first = scenarios.iloc[0] if scenarios is not None and len(scenarios) else None
     return Dashboard(
         as_at=request.as_at,
         funds=_rows(status, "funds"),
         aging=_rows(pack, "aging"),
+        rule8=_rows(pack, "rule8", lambda r: bool(r["subject"])),
+        forecast=_rows(pack, "forecast", lambda r: r.get("scenario", first) == first),
         facts={f.key: _fact(f) for f in (*status.facts, *pack.facts)},
         plans=dict(sorted(standing.items())),
     )

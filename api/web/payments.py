@@ -9,24 +9,19 @@ the same receipt (``api.idempotency``, the key scoped to the user and this route
 
 from __future__ import annotations
 
-import hashlib
-import json
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from fastapi.responses import Response
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from api.deps import SessionDep
-from api.idempotency import Idempotency
 from api.web.auth import Officer, Reader, WebCaller
-from api.web.routes import render
-from finance_core.actor import Actor
+from api.web.forms import KEY_FIELD, field_errors, form_values, new_key, parse, write_once
+from api.web.pages import render
 from finance_core.db_types import utctoday
-from finance_core.errors import DomainError, ValidationFailed
+from finance_core.errors import DomainError
 from finance_core.funds.models import Fund
 from finance_core.money import format_minor
 from finance_core.payments import service as payments
@@ -47,16 +42,6 @@ RULES = {
     "credit": "kept as the State's credit",
     "write_off": "bank charges written off",
 }
-
-
-def _actor(caller: WebCaller, request: Request) -> Actor:
-    client = request.client.host if request.client else "unknown"
-    return Actor(
-        name=caller.user.name,
-        origin=f"web {client}",
-        user_id=caller.user.id,
-        roles=caller.roles,
-    )
 
 
 def _choices(session: Session) -> dict[str, Any]:
@@ -90,28 +75,14 @@ def _refused(
     request: Request, session: Session, caller: WebCaller, values: dict[str, str], exc: DomainError
 ) -> Response:
     """The form again, as typed, with what the service refused (422)."""
-    errors = exc.fields or {"form": exc.detail}
-    return _form(request, session, caller, values, errors=errors, status_code=422)
+    return _form(request, session, caller, values, errors=field_errors(exc), status_code=422)
 
 
 def _receipt_in(values: dict[str, str]) -> ReceiptIn:
     """The form's fields as the API's request (ValidationFailed naming the fields)."""
-    data: dict[str, Any] = {k: values.get(k, "").strip() for k in _FIELDS}
-    data["state_code"] = data["state_code"].split(" ")[0].upper()  # "FRA France" → FRA
-    for key in _OPTIONAL:
-        if values.get(key, "").strip():
-            data[key] = values[key].strip()
-    try:
-        return ReceiptIn(**data)
-    except ValidationError as exc:
-        fields = {str(e["loc"][0]): str(e["msg"]) for e in exc.errors() if e.get("loc")}
-        raise ValidationFailed("some fields need attention", fields=fields) from None
-
-
-async def _values(request: Request) -> dict[str, str]:
-    form = await request.form()
-    names = (*_FIELDS, *_OPTIONAL, "key")
-    return {n: str(form.get(n, "")) for n in names}
+    data = {k: values.get(k, "") for k in (*_FIELDS, *_OPTIONAL)}
+    data["state_code"] = data["state_code"].strip().split(" ")[0].upper()  # "FRA France"
+    return parse(ReceiptIn, data)
 
 
 @router.get("/payments/new")
@@ -119,17 +90,26 @@ def new_payment(request: Request, session: SessionDep, caller: Officer) -> Respo
     values = {
         "currency": "USD",
         "value_on": utctoday().isoformat(),
-        "key": secrets.token_urlsafe(18),
+        KEY_FIELD: new_key(),
     }
     return _form(request, session, caller, values)
 
 
 @router.post("/payments/preview")
 async def preview_payment(request: Request, session: SessionDep, caller: Officer) -> Response:
-    values = await _values(request)
+    values = await form_values(request, (*_FIELDS, *_OPTIONAL))
+    live = request.headers.get("x-requested-with") == "fetch"  # the form's live preview
     try:
         planned = payments.plan_receipt(session, _receipt_in(values), lock=False)
     except DomainError as exc:
+        if live:
+            return render(
+                request,
+                "payment_allocation.html.j2",
+                caller=caller,
+                demo=False,
+                errors=field_errors(exc),
+            )
         return _refused(request, session, caller, values, exc)
     lines = [
         {
@@ -142,7 +122,7 @@ async def preview_payment(request: Request, session: SessionDep, caller: Officer
     ]
     return render(
         request,
-        "payment_preview.html.j2",
+        "payment_allocation.html.j2" if live else "payment_preview.html.j2",
         caller=caller,
         demo=is_demo(session),
         values=values,
@@ -155,31 +135,20 @@ async def preview_payment(request: Request, session: SessionDep, caller: Officer
 
 @router.post("/payments")
 async def record_payment(request: Request, session: SessionDep, caller: Officer) -> Response:
-    values = await _values(request)
-    if not values.get("key"):
-        values["key"] = secrets.token_urlsafe(18)
-    try:
-        data = _receipt_in(values)
-        canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()
-        idem = Idempotency(
-            session=session,
-            route=ROUTE,
-            key=values["key"],
-            request_hash=hashlib.sha256(canonical).hexdigest(),
-        )
-        actor = _actor(caller, request)
-        response = idem.run(
-            actor,
-            lambda: payments.receipt_out(
-                session, payments.record_receipt(session, actor=actor, data=data).id or 0
-            ),
-            status_code=201,
-        )
-    except DomainError as exc:
-        session.rollback()
-        return _refused(request, session, caller, values, exc)
-    receipt_id = json.loads(bytes(response.body))["id"]
-    return RedirectResponse(f"/app/receipts/{receipt_id}", status_code=303)
+    values = await form_values(request, (*_FIELDS, *_OPTIONAL))
+    return write_once(
+        session,
+        request,
+        caller,
+        route=ROUTE,
+        key=values[KEY_FIELD],
+        data=lambda: _receipt_in(values),
+        write=lambda actor, data: payments.receipt_out(
+            session, payments.record_receipt(session, actor=actor, data=data).id or 0
+        ),
+        then=lambda done: f"/app/receipts/{done['id']}",
+        refused=lambda exc: _refused(request, session, caller, values, exc),
+    )
 
 
 @router.get("/receipts/{receipt_id}")

@@ -11,14 +11,13 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from fastapi.responses import RedirectResponse, Response
 
 from api.deps import SessionDep
 from api.files import file_response
-from api.portal.pages import static_url
-from api.web.auth import COOKIE, CSRF_FIELD, READERS, Reader, SignedIn, SignInRequired, WebCaller
+from api.web.auth import COOKIE, READERS, Reader, SignedIn, SignInRequired
 from api.web.dashboard import dashboard
+from api.web.pages import render
 from finance_core.access import web
 from finance_core.db_types import utcnow
 from finance_core.errors import DomainError, NotAuthenticated
@@ -32,35 +31,6 @@ router = APIRouter(prefix="/app", include_in_schema=False)
 
 #: The double-submit cookie of the sign-in form (there is no session yet to tie it to).
 SIGN_IN_COOKIE = "attfin_sign_in"
-_environment = Environment(
-    loader=PackageLoader("api.web", "templates"),
-    autoescape=select_autoescape(["html", "j2"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_NO_STORE = {"Cache-Control": "no-store"}
-
-
-def render(
-    request: Request,
-    template: str,
-    *,
-    caller: WebCaller | None,
-    demo: bool,
-    status_code: int = 200,
-    **context: Any,
-) -> HTMLResponse:
-    """A page of the web interface (never cached: it shows what only its user may see)."""
-    html = _environment.get_template(template).render(
-        caller=caller,
-        csrf_field=CSRF_FIELD,
-        demo=demo,
-        path=request.url.path,
-        css=static_url("portal.css"),
-        icon=static_url("favicon.svg"),
-        **context,
-    )
-    return HTMLResponse(html, status_code=status_code, headers=_NO_STORE)
 
 
 def _safe_next(value: str | None) -> str:
@@ -231,12 +201,34 @@ def report_file(
     return file_response(body, MEDIA_TYPES[fmt], filename)
 
 
+#: The modules of ``api.web`` whose ``router`` holds pages, besides this one.
+PAGES = (
+    "payments",
+    "statements",
+    "states",
+    "plans",
+    "assessments",
+    "spending",
+    "year_end",
+    "reserve",
+    "voluntary",
+    "strategy",
+    "publications",
+    "admin",
+)
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the web interface (this module's first)."""
+    from importlib import import_module  # the page modules render with this one's helpers
+
+    return [router, *(import_module(f"api.web.{name}").router for name in PAGES)]
+
+
 def install(app: FastAPI) -> None:
     """The web interface's routes and its error pages on ``app``."""
-    from api.web import payments  # its pages render with this module's helpers
-
-    app.include_router(router)
-    app.include_router(payments.router)
+    for each in routers():
+        app.include_router(each)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, exc: SignInRequired) -> Response:
@@ -244,20 +236,3 @@ def install(app: FastAPI) -> None:
         if exc.next_path and exc.next_path not in ("/app", "/app/sign-out"):
             target += "?next=" + quote(exc.next_path)
         return RedirectResponse(target, status_code=303)
-
-
-#: The heading of the error page by status code.
-_ERROR_TITLES = {403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Not possible"}
-
-
-def error_page(request: Request, exc: DomainError, status_code: int) -> Response:
-    """The web interface's page for a refused or failed request (403, 404, 409, 422)."""
-    return render(
-        request,
-        "error.html.j2",
-        caller=None,
-        demo=False,
-        status_code=status_code,
-        title=_ERROR_TITLES.get(status_code, "Something went wrong"),
-        detail=exc.detail,
-    )

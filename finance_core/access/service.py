@@ -7,10 +7,10 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from finance_core.access.models import ApiToken, Role, User
+from finance_core.access.models import ApiToken, Role, User, WebSession
 from finance_core.actor import Actor
 from finance_core.audit import service as audit
 from finance_core.db_types import utcnow
@@ -168,11 +168,66 @@ def hash_password(password: str) -> str:
 
 
 def set_password(session: Session, *, actor: Actor, name: str, password: str) -> None:
-    """Set a user's sign-in password (stored as an Argon2 hash)."""
+    """Set a user's sign-in password (stored as an Argon2 hash); their web sessions end."""
     user = get_user(session, name)
     user.password_hash = hash_password(password)
     session.add(user)
+    end_sessions(session, user)
     session.flush()
     audit.record(
         session, actor=actor, action="users.set_password", object_type="user", object_id=name
+    )
+
+
+def set_roles(session: Session, *, actor: Actor, name: str, roles: Iterable[str]) -> User:
+    """Replace a user's roles. An admin cannot take the admin role from themselves (so that
+    some admin always remains who can undo a mistake)."""
+    user = get_user(session, name)
+    role_set = parse_roles(roles)
+    if user.id == actor.user_id and Role.ADMIN in user.role_set and Role.ADMIN not in role_set:
+        raise Conflict("you cannot take the admin role from yourself: ask another admin")
+    before = sorted(r.value for r in user.role_set)
+    user.roles = ",".join(sorted(r.value for r in role_set))
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="users.set_roles",
+        object_type="user",
+        object_id=name,
+        detail={"before": before, "after": sorted(r.value for r in role_set)},
+    )
+    return user
+
+
+def set_disabled(session: Session, *, actor: Actor, name: str, disabled: bool) -> User:
+    """Disable a user (their tokens stop working and their web sessions end at once) or
+    enable them again. Nobody can disable themselves."""
+    user = get_user(session, name)
+    if disabled and user.id == actor.user_id:
+        raise Conflict("you cannot disable yourself: ask another admin")
+    if disabled == (user.disabled_at is not None):
+        return user
+    user.disabled_at = utcnow() if disabled else None
+    session.add(user)
+    if disabled:
+        end_sessions(session, user)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="users.disable" if disabled else "users.enable",
+        object_type="user",
+        object_id=name,
+    )
+    return user
+
+
+def end_sessions(session: Session, user: User, *, now: datetime | None = None) -> None:
+    """End every live web session of ``user`` (they sign in again)."""
+    session.execute(
+        update(WebSession)
+        .where(col(WebSession.user_id) == user.id, col(WebSession.ended_at).is_(None))
+        .values(ended_at=now or utcnow())
     )

@@ -25,7 +25,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from finance_core.access.models import SignInAttempt, User, WebSession
-from finance_core.access.service import hash_password, hash_token
+from finance_core.access.service import end_sessions, hash_password, hash_token
 from finance_core.actor import Actor
 from finance_core.audit import service as audit
 from finance_core.db_types import utcnow
@@ -172,11 +172,7 @@ def change_password(
         raise NotAuthenticated("the current password is not right", fields={"current": "wrong"})
     user.password_hash = hash_password(new)
     session.add(user)
-    session.execute(
-        update(WebSession)
-        .where(col(WebSession.user_id) == user.id, col(WebSession.ended_at).is_(None))
-        .values(ended_at=now or utcnow())
-    )
+    end_sessions(session, user, now=now)
     audit.record(
         session,
         actor=Actor(name=user.name, origin="web"),

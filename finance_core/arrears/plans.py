@@ -11,6 +11,7 @@ plan says why."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
@@ -36,6 +37,7 @@ from finance_core.db_types import utcnow, utctoday
 from finance_core.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from finance_core.ledger.models import AccountType, JournalEntry, LedgerAccount, LedgerPosting
 from finance_core.money import format_minor, parse_minor
+from finance_core.states.models import State
 from finance_core.states.service import get_state
 
 
@@ -85,10 +87,28 @@ def _counts_for(
     return (upcoming[1].number if len(upcoming) > 1 else None), reason
 
 
-def apply_plan(
-    session: Session, *, actor: Actor, data: PaymentPlanIn, recorded_at: datetime | None = None
-) -> PaymentPlan:
-    """Record an application after checking it (see the module docstring)."""
+@dataclass(frozen=True, slots=True)
+class PlanCheck:
+    """An application that passed every check, and what recording it would store: the
+    State, the rule in force on the day it was received, the total and each instalment
+    (US cents), what the ledger shows due that day (equal to the total), the last day the
+    rule allows the plan to run to, and the CSP it counts for first (and why not the next
+    one, when it does not)."""
+
+    state: State
+    rule: ArrearsRule
+    total_minor: int
+    amounts: list[int]
+    owed_minor: int
+    ends_on: date
+    latest_end: date
+    counts_for_conference: int | None
+    counts_for_reason: str | None
+
+
+def check_application(session: Session, data: PaymentPlanIn) -> PlanCheck:
+    """Check an application as ``apply_plan`` does, writing nothing (a preview of the
+    checks): raises the same errors, or gives what would be recorded."""
     state = get_state(session, data.state_code.strip())
     fields: dict[str, str] = {}
     if data.received_on > utctoday():
@@ -140,6 +160,25 @@ def apply_plan(
     if pending is not None:
         raise Conflict(f"{state.name} already has application {pending} awaiting a decision")
     conference, reason = _counts_for(session, data.received_on, rule.plan_lead_days)
+    return PlanCheck(state, rule, total, amounts, owed, ends_on, limit, conference, reason)
+
+
+def owed_for_plan(session: Session, state_code: str, day: date) -> tuple[int, ArrearsRule]:
+    """What an application received on ``day`` must give as the State's total
+    outstanding (US cents, due that day in the rule's arrears funds), and that rule."""
+    state = get_state(session, state_code)
+    rule = rule_on(session, day)
+    return outstanding_due(session, state.code, day, rule, None), rule
+
+
+def apply_plan(
+    session: Session, *, actor: Actor, data: PaymentPlanIn, recorded_at: datetime | None = None
+) -> PaymentPlan:
+    """Record an application after checking it (see the module docstring and
+    ``check_application``)."""
+    checked = check_application(session, data)
+    state, rule, total, amounts = checked.state, checked.rule, checked.total_minor, checked.amounts
+    conference, reason = checked.counts_for_conference, checked.counts_for_reason
     plan = PaymentPlan(
         state_code=state.code,
         received_on=data.received_on,

@@ -212,3 +212,34 @@ def rule8_out(session: Session, result: Rule8) -> Rule8Out:
         exempt=sum(r.exempt for r in result.rows),
         items=items,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A State's position as at a date: everything it owes and its arrears (US cents),
+    and where it stands under Rule 8: ``subject`` to the measures, ``exempt`` through an
+    approved payment plan, or neither."""
+
+    outstanding: int
+    arrears: int
+    subject: bool
+    exempt: bool
+
+
+def positions(
+    session: Session, *, as_at: date, known_at: datetime | None = None
+) -> dict[str, Position]:
+    """Every State with a receivable as at ``(as_at, known_at)``, by code, from one aging
+    and Rule 8 on it (a State not in it owes nothing and is not subject)."""
+    report = aging(session, as_at=as_at, known_at=known_at)
+    listed = {r.state: r for r in rule8(session, as_at=as_at, known_at=known_at, aged=report).rows}
+    found: dict[str, Position] = {}
+    for code, position in report.states.items():
+        row = listed.get(code)
+        found[code] = Position(
+            outstanding=position.outstanding,
+            arrears=position.arrears,
+            subject=row is not None and row.subject,
+            exempt=row is not None and row.exempt,
+        )
+    return found

@@ -328,15 +328,68 @@ def _store(
     return run
 
 
-def assess(
-    session: Session,
-    *,
-    actor: Actor,
-    budget_id: int,
-    run_on: date,
-    recorded_at: datetime | None = None,
-) -> AssessmentRun:
-    """Assess a budget (first run), or post a revision's differences; else 409."""
+@dataclass(frozen=True, slots=True)
+class PlannedLine:
+    """A State's figures in a run not yet recorded (US cents; rates in percent)."""
+
+    state_code: str
+    un_rate: Decimal | None
+    rate: Decimal
+    limit: str | None
+    amount_minor: int
+    delta_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """What ``assess`` would record for a budget on a day: its kind, basis and figures.
+
+    Computed without writing anything (the web interface's preview); ``assess`` stores
+    exactly this plan."""
+
+    basis: Basis
+    kind: RunKind
+    run_on: date
+    figures: dict[str, _Figure]
+    previous: dict[str, AssessmentLine]
+
+    @property
+    def due_on(self) -> date:
+        return _due_on(self.basis.methodology, self.basis.budget.year, self.run_on)
+
+    @property
+    def amount_minor(self) -> int:
+        """The total assessed after the run."""
+        return sum(f.amount_minor for f in self.figures.values())
+
+    @property
+    def posted_minor(self) -> int:
+        """What the run would add to the receivables (differences after a first run)."""
+        return sum(line.delta_minor for line in self.lines())
+
+    def lines(self) -> list[PlannedLine]:
+        """Each State's figures, by code (a State no longer assessed falls back to zero)."""
+        result = []
+        for code in sorted(set(self.figures) | set(self.previous)):
+            f = self.figures.get(code)
+            before = self.previous[code].amount_minor if code in self.previous else 0
+            amount = f.amount_minor if f else 0
+            result.append(
+                PlannedLine(
+                    state_code=code,
+                    un_rate=f.un_rate if f else None,
+                    rate=f.rate if f else Decimal(0),
+                    limit=f.limit if f else None,
+                    amount_minor=amount,
+                    delta_minor=amount - before,
+                )
+            )
+        return result
+
+
+def plan_run(session: Session, *, budget_id: int, run_on: date) -> RunPlan:
+    """What assessing a budget on ``run_on`` would record (first run, or a revision's
+    differences); writes nothing. Raises as ``assess`` does (409 if already assessed)."""
     budget = budgets.get_budget(session, budget_id)
     basis = basis_for(session, budget, run_on)
     last, previous = _latest_lines(session, budget_id)
@@ -361,14 +414,27 @@ def assess(
     for code, line in previous.items():  # supplementary States keep their amounts
         if code not in figures and line.amount_minor and _joined_later(session, budget_id, code):
             figures[code] = _Figure.kept(line)
+    return RunPlan(basis, kind, run_on, figures, previous)
+
+
+def assess(
+    session: Session,
+    *,
+    actor: Actor,
+    budget_id: int,
+    run_on: date,
+    recorded_at: datetime | None = None,
+) -> AssessmentRun:
+    """Assess a budget (first run), or post a revision's differences; else 409."""
+    plan = plan_run(session, budget_id=budget_id, run_on=run_on)
     return _store(
         session,
         actor=actor,
-        basis=basis,
-        kind=kind,
+        basis=plan.basis,
+        kind=plan.kind,
         run_on=run_on,
-        figures=figures,
-        previous=previous,
+        figures=plan.figures,
+        previous=plan.previous,
         recorded_at=recorded_at,
     )
 

@@ -88,9 +88,15 @@ def list_events(
     offset: int,
     action: str | None = None,
     actor: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
 ) -> tuple[list[AuditEvent], int]:
-    """Audit events, newest first, and how many match in all."""
+    """Audit events, newest first, and how many match in all (each filter optional)."""
     query = select(AuditEvent)
+    if object_type:
+        query = query.where(col(AuditEvent.object_type) == object_type)
+    if object_id:
+        query = query.where(col(AuditEvent.object_id) == object_id)
     if action:
         query = query.where(col(AuditEvent.action) == action)
     if actor:

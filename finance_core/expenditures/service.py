@@ -747,13 +747,17 @@ def list_expenditures(
     fund: str | None = None,
     year: int | None = None,
     commitment_id: int | None = None,
+    budget_line_id: int | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[int], int]:
-    """Expenditure ids, newest value date first, and how many match."""
+    """Expenditure ids, newest value date first, and how many match (of a fund, a
+    budget year, a commitment or one budget line, when given)."""
     query = _line_filter(select(col(Expenditure.id)), col(Expenditure.budget_line_id), fund, year)
     if commitment_id is not None:
         query = query.where(col(Expenditure.commitment_id) == commitment_id)
+    if budget_line_id is not None:
+        query = query.where(col(Expenditure.budget_line_id) == budget_line_id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     ids = session.execute(
         query.order_by(col(Expenditure.value_on).desc(), col(Expenditure.id).desc())

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import pandas as pd
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -52,7 +53,7 @@ class Proposal(BaseModel):
     status: str = Field(description="ready, unmatched, invalid or duplicate.")
     message: str
     state_code: str | None
-    matched_by: str | None = Field(description="code, name or reference.")
+    matched_by: str | None = Field(description="code, name, reference or chosen.")
     value_on: date | None
     amount: str
     currency: str
@@ -71,10 +72,24 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
-def _lines(content: bytes, filename: str, mapping: ColumnMapping) -> list[_Line]:
+def _table(content: bytes, filename: str) -> pd.DataFrame:
     if len(content) > MAX_BYTES:
         raise ValidationFailed("the file is larger than 5 MB", fields={"file": "too large"})
-    frame = read_table(content, filename)
+    return read_table(content, filename)
+
+
+def columns(content: bytes, filename: str) -> list[str]:
+    """The file's header names as the mapping reads them (trimmed, lower case), in file
+    order: what a column mapping may name. ValidationFailed if the file is too large or
+    unreadable, or has no columns."""
+    names = [str(c) for c in _table(content, filename).columns]
+    if not names:
+        raise ValidationFailed("the file has no columns", fields={"file": "no header"})
+    return names
+
+
+def _lines(content: bytes, filename: str, mapping: ColumnMapping) -> list[_Line]:
+    frame = _table(content, filename)
     wanted = {k: v.strip().lower() for k, v in mapping.model_dump().items() if v}
     missing = {
         f"column {v}": f"mapped to {k}, not in the file"
@@ -156,16 +171,29 @@ def _proposal(
 
 
 def dry_run(
-    session: Session, *, content: bytes, filename: str, mapping: ColumnMapping
+    session: Session,
+    *,
+    content: bytes,
+    filename: str,
+    mapping: ColumnMapping,
+    states: dict[int, str] | None = None,
 ) -> list[Proposal]:
-    """Propose a State and an allocation for every line; writes nothing."""
+    """Propose a State and an allocation for every line; writes nothing.
+
+    ``states`` names the State of some lines by row, as ``commit`` takes it (matched
+    ``chosen``): the proposal is then what committing with the same choice would record.
+    An unknown State code leaves the line unmatched, saying so."""
     lines = _lines(content, filename, mapping)
-    states = list(session.execute(select(State)).scalars())
+    known = list(session.execute(select(State)).scalars())
+    codes = {s.code for s in known}
+    chosen = {row: code.strip().upper() for row, code in (states or {}).items() if code.strip()}
     used = set(session.execute(select(col(Receipt.bank_reference))).scalars())
     owed: dict[str, list[alloc.Debt]] = {}
     proposals = []
     for line in lines:
-        state_code, how = _match(line, states)
+        state_code, how = (
+            (chosen[line.row], "chosen") if line.row in chosen else _match(line, known)
+        )
         value_on: date | None = None
 
         try:
@@ -174,6 +202,18 @@ def dry_run(
             _, _, usd, _, _ = validate_receipt(session, data)
         except DomainError as exc:
             proposals.append(_proposal(line, state_code, how, value_on, "invalid", exc.detail))
+            continue
+        if state_code is not None and state_code not in codes:
+            proposals.append(
+                _proposal(
+                    line,
+                    state_code,
+                    how,
+                    value_on,
+                    "unmatched",
+                    f"unknown State {state_code!r}: choose another",
+                )
+            )
             continue
         if state_code is None:
             proposals.append(

@@ -721,6 +721,14 @@ def list_movements(
     return list(rows), int(total)
 
 
+def get_movement(session: Session, movement_id: int) -> ReserveMovement:
+    """One movement of the reserve, or NotFound."""
+    movement = session.get(ReserveMovement, movement_id)
+    if movement is None:
+        raise NotFound(f"reserve movement {movement_id} does not exist")
+    return movement
+
+
 def movement_out(m: ReserveMovement) -> MovementOut:
     return MovementOut(
         id=m.id or 0,

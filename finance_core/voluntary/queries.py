@@ -4,6 +4,8 @@ Nothing here writes."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -11,18 +13,22 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from finance_core.funds.models import Fund, FundKind
 from finance_core.money import format_minor
 from finance_core.voluntary import service
 from finance_core.voluntary.models import (
     Disbursement,
     DisbursementKind,
+    Donor,
     Pledge,
     Project,
     ProjectReport,
     ProjectStatus,
+    ReceiptPledgeMatch,
     Sponsorship,
     VoluntaryReceipt,
 )
+from finance_core.voluntary.statement import PledgeLine
 
 #: A pledge's statuses (see ``service.pledge_lines``).
 PLEDGE_STATUSES = (service.OPEN, service.PARTLY_RECEIVED, service.FULFILLED, service.WITHDRAWN)
@@ -153,6 +159,128 @@ def list_disbursements(
     if kind is not None:
         query = query.where(col(d.kind) == kind.value)
     return _page(session, query, (col(d.value_on).desc(), col(d.id).desc()), limit, offset)
+
+
+def donor_names(session: Session) -> dict[int, str]:
+    """Every donor's name by id."""
+    rows = session.execute(select(col(Donor.id), col(Donor.name))).all()
+    return {int(i): str(n) for i, n in rows}
+
+
+def receipts_of_pledge(session: Session, pledge_id: int) -> list[int]:
+    """The ids of the receipts that settled some of a pledge (its instalments), oldest
+    value date first; reversed ones included (``service.receipt_out`` says so, and their
+    matches no longer count)."""
+    r, m = VoluntaryReceipt, ReceiptPledgeMatch
+    rows = session.execute(
+        select(col(r.id))
+        .join(m, col(m.receipt_id) == col(r.id))
+        .where(col(m.pledge_id) == pledge_id)
+        .order_by(col(r.value_on), col(r.id))
+    ).scalars()
+    return [int(i) for i in rows]
+
+
+def open_pledges(session: Session, *, as_at: date) -> list[tuple[int, str, PledgeLine]]:
+    """The pledges still open or partly received as at ``as_at`` (everything recorded
+    counted), each with its donor's id and name, by donor name then pledge."""
+    names = donor_names(session)
+    donors = dict(session.execute(select(col(Pledge.id), col(Pledge.donor_id))).all())
+    found = [
+        (int(donors[x.pledge_id]), names[int(donors[x.pledge_id])], x)
+        for x in service.pledge_lines(session, as_at=as_at)
+        if x.status in (service.OPEN, service.PARTLY_RECEIVED)
+    ]
+    return sorted(found, key=lambda item: (item[1], item[2].pledge_id))
+
+
+# --- the funds at a glance --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeTotal:
+    """The pledges to one fund in one currency as at a date (minor units of that
+    currency): how many, pledged, received against them, withdrawn, outstanding, and
+    how many are still open (open or partly received)."""
+
+    fund: str
+    currency: str
+    pledges: int
+    pledged_minor: int
+    received_minor: int
+    withdrawn_minor: int
+    outstanding_minor: int
+    still_open: int
+
+
+@dataclass(frozen=True, slots=True)
+class FundOverview:
+    """One voluntary fund as at a date: what it received, paid out and holds (US cents,
+    at the bank's figures: the sums of its pools in ``service.balances``), whether its
+    ledger agrees with its records (``service.reconcile``), and its pledges per currency."""
+
+    fund: str
+    name: str
+    received_minor: int
+    disbursed_minor: int
+    available_minor: int
+    agrees: bool
+    pledges: tuple[PledgeTotal, ...]
+
+
+def pledge_totals(
+    session: Session,
+    *,
+    as_at: date,
+    known_at: datetime | None = None,
+    donor_id: int | None = None,
+) -> list[PledgeTotal]:
+    """Per fund and currency, the sums of ``service.pledge_lines`` as at ``(as_at,
+    known_at)`` (of ``donor_id``'s pledges, if given), by fund then currency."""
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    lines = service.pledge_lines(session, as_at=as_at, known_at=known_at, donor_id=donor_id)
+    for line in lines:
+        total = sums[(line.fund, line.currency)]
+        total[0] += 1
+        total[1] += line.amount_minor
+        total[2] += line.received_minor
+        total[3] += line.withdrawn_minor
+        total[4] += line.outstanding_minor
+        total[5] += line.status in (service.OPEN, service.PARTLY_RECEIVED)
+    return [
+        PledgeTotal(fund, currency, *values) for (fund, currency), values in sorted(sums.items())
+    ]
+
+
+def fund_overview(
+    session: Session, *, as_at: date, known_at: datetime | None = None
+) -> list[FundOverview]:
+    """Every voluntary fund, by code, as at ``(as_at, known_at)`` (see ``FundOverview``)."""
+    names = dict(
+        session.execute(
+            select(col(Fund.code), col(Fund.name)).where(col(Fund.kind) == FundKind.VOLUNTARY.value)
+        ).all()
+    )
+    money: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for pool in service.balances(session, as_at=as_at, known_at=known_at):
+        money[pool.fund][0] += pool.received_minor
+        money[pool.fund][1] += pool.disbursed_minor
+    agrees = {f.fund: f.agrees for f in service.reconcile(session, as_at=as_at, known_at=known_at)}
+    pledges: dict[str, list[PledgeTotal]] = defaultdict(list)
+    for total in pledge_totals(session, as_at=as_at, known_at=known_at):
+        pledges[total.fund].append(total)
+    return [
+        FundOverview(
+            fund=str(code),
+            name=str(names[code]),
+            received_minor=money[code][0],
+            disbursed_minor=money[code][1],
+            available_minor=money[code][0] - money[code][1],
+            agrees=agrees.get(code, True),
+            pledges=tuple(pledges[code]),
+        )
+        for code in sorted(names)
+    ]
 
 
 # --- the reconciliation with the ledger -------------------------------------------------

@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
 from babel.numbers import format_decimal
 
 from reports.document import ChartKind, ColumnKind, Table
@@ -44,7 +45,7 @@ def _plotted(kind: ColumnKind, value: Any) -> float:
     for rates (hundredths / 100), the value itself for counts. Drawing positions only:
     matplotlib plots in floats, but no figure of a report is computed from these, and the
     exact amounts are in the table beside each chart."""
-    if value is None:
+    if value is None or pd.isna(value):  # a missing cell (None, NA, NaN) draws nothing
         return 0.0
     if kind in (ColumnKind.MONEY, ColumnKind.RATE):
         return float(Decimal(int(value)).scaleb(-2))
