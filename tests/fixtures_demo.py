@@ -1,12 +1,21 @@
 """The demo data set loaded once per database kind for the whole test run, and a fresh
 copy of it for each module that reads it (a copied SQLite file; a PostgreSQL database
-created from a template), so that no module pays for a load of its own."""
+created from a template), so that no module pays for a load of its own.
+
+Under pytest-xdist the test processes share the load too: the first process to need a
+kind loads it (the others wait on a file lock) and leaves the result in the run's shared
+temporary folder: the SQLite file, or a ``pg_dump`` of the template database (each
+process has its own PostgreSQL cluster, and restores the dump into it), with what the
+load reported."""
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import os
+import pickle
 import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +28,7 @@ from finance_core.actor import Actor
 from finance_core.db import create_db_engine
 from strategy.demo import FullDemo, load_full_demo
 from tests.conftest import Database, _unavailable
-from tests.pg import APP, OWNER, PgCluster
+from tests.pg import APP, OWNER, PgCluster, find_bin
 
 _TEMPLATE = "attfin_demo_template"
 _counter = itertools.count(1)
@@ -43,7 +52,31 @@ class DemoTemplates:
     pg_cluster: PgCluster | Exception
     sqlite_template: Path
     folder: Path
+    #: Where the test processes of one run leave a load for each other.
+    shared: Path
     loaded: dict[str, FullDemo] = field(default_factory=dict)
+
+    @contextmanager
+    def _shared_load(self, dialect: str) -> Iterator[Path | None]:
+        """Under the run's lock for ``dialect``: the shared file of an earlier load (to
+        restore), or None (load it, then ``_publish`` it)."""
+        self.shared.mkdir(parents=True, exist_ok=True)
+        with open(self.shared / f"{dialect}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                done = self.shared / f"{dialect}.result"
+                yield self.shared / f"{dialect}.data" if done.exists() else None
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _publish(self, dialect: str, result: FullDemo) -> Path:
+        """Where the loaded data go for the other processes; the result marks it done."""
+        (self.shared / f"{dialect}.result").write_bytes(pickle.dumps(result))
+        return self.shared / f"{dialect}.data"
+
+    def _result(self, dialect: str) -> FullDemo:
+        found: FullDemo = pickle.loads((self.shared / f"{dialect}.result").read_bytes())
+        return found
 
     def _load(self, database: Database) -> FullDemo:
         engine = create_db_engine(database.url)
@@ -58,9 +91,17 @@ class DemoTemplates:
     def _sqlite(self, folder: Path) -> Iterator[Database]:
         template = self.folder / "demo.sqlite3"
         if "sqlite" not in self.loaded:
-            shutil.copyfile(self.sqlite_template, template)
-            url = f"sqlite:///{template}"
-            self.loaded["sqlite"] = self._load(Database("sqlite", url, url, url))
+            with self._shared_load("sqlite") as earlier:
+                if earlier is not None:
+                    shutil.copyfile(earlier, template)
+                    self.loaded["sqlite"] = self._result("sqlite")
+                else:
+                    shutil.copyfile(self.sqlite_template, template)
+                    url = f"sqlite:///{template}"
+                    result = self._load(Database("sqlite", url, url, url))
+                    shutil.copyfile(template, self.shared / "sqlite.data")
+                    self._publish("sqlite", result)
+                    self.loaded["sqlite"] = result
         path = folder / "demo.sqlite3"
         shutil.copyfile(template, path)
         url = f"sqlite:///{path}"
@@ -68,15 +109,25 @@ class DemoTemplates:
 
     def _postgresql(self, cluster: PgCluster) -> Iterator[Database]:
         if "postgresql" not in self.loaded:
-            cluster.create_database(_TEMPLATE, template="attfin_template")
-            self.loaded["postgresql"] = self._load(
-                Database(
-                    "postgresql",
-                    cluster.url(APP, _TEMPLATE),
-                    cluster.url(OWNER, _TEMPLATE),
-                    cluster.url("postgres", _TEMPLATE),
-                )
-            )
+            with self._shared_load("postgresql") as earlier:
+                if earlier is not None:
+                    cluster.create_database(_TEMPLATE, template="template0")
+                    _pg_tool("pg_restore", "--exit-on-error", "-d", _libpq(cluster), str(earlier))
+                    self.loaded["postgresql"] = self._result("postgresql")
+                else:
+                    cluster.create_database(_TEMPLATE, template="attfin_template")
+                    result = self._load(
+                        Database(
+                            "postgresql",
+                            cluster.url(APP, _TEMPLATE),
+                            cluster.url(OWNER, _TEMPLATE),
+                            cluster.url("postgres", _TEMPLATE),
+                        )
+                    )
+                    dump = self.shared / "postgresql.data"
+                    _pg_tool("pg_dump", "-Fc", "-f", str(dump), _libpq(cluster))
+                    self._publish("postgresql", result)
+                    self.loaded["postgresql"] = result
         name = f"attfin_demo_{os.getpid()}_{next(_counter)}"
         cluster.create_database(name, template=_TEMPLATE)
         try:
@@ -109,14 +160,33 @@ class DemoTemplates:
                 engine.dispose()
 
 
+def _libpq(cluster: PgCluster) -> str:
+    """The superuser's address of the demo template, as the PostgreSQL tools take it."""
+    return cluster.url("postgres", _TEMPLATE).replace("postgresql+psycopg://", "postgresql://")
+
+
+def _pg_tool(name: str, *args: str) -> None:
+    tool = find_bin(name)
+    if tool is None:
+        raise RuntimeError(f"{name} not found (apt-get install -y postgresql)")
+    done = subprocess.run([tool, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{name} failed: {done.stderr}")
+
+
 @pytest.fixture(scope="session")
 def demo_templates(
     pg_cluster: PgCluster | Exception,
     sqlite_template: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> DemoTemplates:
-    """The demo, loaded lazily once per dialect for the whole run."""
-    return DemoTemplates(pg_cluster, sqlite_template, tmp_path_factory.mktemp("demo_template"))
+    """The demo, loaded lazily once per dialect for the whole run (and shared by the
+    run's test processes: their temporary folders have one parent for the run)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "demo_shared"
+    return DemoTemplates(
+        pg_cluster, sqlite_template, tmp_path_factory.mktemp("demo_template"), shared
+    )
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

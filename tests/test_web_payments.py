@@ -192,6 +192,7 @@ def test_a_committee_member_reads_but_cannot_write(demo_copy: DemoCopy, browser:
                 context, page, errors = open_page(browser, width)
                 browser_sign_in(page, url, "web-member")
                 assert "Arrears (earlier years)" in page.locator("main").inner_text()
+                shot(page, demo_copy.dialect, "dashboard-demo", width)
                 assert page.get_by_role("link", name="Record a payment").count() == 0
                 refused = page.goto(url + "/app/payments/new")
                 assert refused is not None and refused.status == 403
