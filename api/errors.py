@@ -57,7 +57,8 @@ def _body(error: str, detail: str, fields: dict[str, str] | None = None) -> dict
     return body
 
 
-def _status(exc: DomainError) -> int:
+def status_of(exc: DomainError) -> int:
+    """The HTTP status of a domain error (its nearest class in STATUS_OF; else 400)."""
     for cls in type(exc).__mro__:
         if cls in STATUS_OF:
             return STATUS_OF[cls]
@@ -69,7 +70,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> Response:
-        status = _status(exc)
+        status = status_of(exc)
         if request.url.path.startswith("/app"):  # the web interface's own error page
             from api.web.pages import error_page  # the web pages import this module
 
@@ -80,12 +81,17 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         fields: dict[str, str] = {}
         for err in exc.errors():
             loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
             fields[loc or "request"] = str(err.get("msg", "invalid"))
         first = next(iter(fields.items()), ("request", "invalid"))
+        if request.url.path.startswith("/app"):  # a malformed address of a page
+            from api.web.pages import error_page
+
+            detail = f"this address is not valid: {first[0]}: {first[1]}"
+            return error_page(request, ValidationFailed(detail, fields=fields), 422)
         return JSONResponse(
             _body("ValidationFailed", f"invalid request: {first[0]}: {first[1]}", fields),
             status_code=422,
@@ -93,6 +99,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and request.url.path.startswith("/app"):
+            from api.web.pages import error_page
+
+            return error_page(request, NotFound("there is no such page"), 404)
         if exc.status_code == 404 and portal.is_portal_path(request.url.path):
             return await run_in_threadpool(portal.not_found, request)
         names = {404: "NotFound", 405: "MethodNotAllowed", 401: "NotAuthenticated"}

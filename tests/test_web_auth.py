@@ -379,3 +379,15 @@ def test_each_role_on_each_app_page(app_client: TestClient, name: str) -> None:
             anonymous = app_client.get(EXAMPLES.get(path, path), follow_redirects=False)
             assert anonymous.status_code == 303, path
             assert anonymous.headers["location"].startswith("/app/sign-in"), path
+
+
+def test_bad_addresses_get_pages_not_json(app_client: TestClient) -> None:
+    sign_in(app_client, "officer")
+    malformed = app_client.get("/app/receipts/not-a-number")
+    assert malformed.status_code == 422 and "text/html" in malformed.headers["content-type"]
+    assert "this address is not valid" in malformed.text
+    unknown = app_client.get("/app/no-such-page")
+    assert unknown.status_code == 404 and "text/html" in unknown.headers["content-type"]
+    assert "there is no such page" in unknown.text
+    api = app_client.get("/api/v1/receipts/not-a-number")  # the API keeps its JSON
+    assert api.status_code in (401, 422) and api.headers["content-type"] == "application/json"

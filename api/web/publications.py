@@ -19,7 +19,7 @@ from pydantic import Field
 from sqlmodel import Session
 
 from api.deps import SessionDep, as_utc
-from api.errors import STATUS_OF
+from api.errors import status_of
 from api.routes.publications import ApprovalIn, WithdrawalIn, frozen_file
 from api.routes.reports import ReportProposalIn
 from api.web.auth import Officer, Reader, WebCaller
@@ -56,14 +56,6 @@ class ReportProposalForm(ReportProposalIn):
     takes."""
 
     name: str = Field(min_length=1, max_length=60)
-
-
-def error_status(exc: DomainError) -> int:
-    """The status code the API gives ``exc`` (403 for a refused self-approval)."""
-    for cls in type(exc).__mro__:
-        if cls in STATUS_OF:
-            return STATUS_OF[cls]
-    return 400
 
 
 def kind_label(kind: str) -> str:
@@ -273,7 +265,7 @@ async def approve(
             snapshot_id,
             errors={"approval": exc.detail},
             values=values,
-            status_code=error_status(exc),
+            status_code=status_of(exc),
         ),
     )
 
@@ -303,6 +295,6 @@ async def withdraw(
             snapshot_id,
             errors={"withdrawal": exc.fields.get("reason", exc.detail)},
             values=values,
-            status_code=error_status(exc),
+            status_code=status_of(exc),
         ),
     )

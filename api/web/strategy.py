@@ -22,10 +22,11 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from api.deps import SessionDep, as_utc
+from api.errors import status_of
 from api.web.auth import Officer, Reader, WebCaller
 from api.web.forms import KEY_FIELD, errors_of, form_values, new_key, parse, write_once
 from api.web.pages import render
-from api.web.publications import approve_snapshot, error_status, snapshot_context
+from api.web.publications import approve_snapshot, snapshot_context
 from finance_core.access.models import Role
 from finance_core.db_types import utctoday
 from finance_core.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -391,7 +392,7 @@ async def remove_element(
             form=f"element-{element_id}",
             values=shown,
             errors=errors_of(exc),
-            status_code=error_status(exc),
+            status_code=status_of(exc),
         ),
     )
 
@@ -669,7 +670,7 @@ async def approve_measurement(
             session,
             caller,
             errors={"approval": exc.detail},
-            status_code=error_status(exc),
+            status_code=status_of(exc),
         ),
     )
 
@@ -901,6 +902,6 @@ async def approve_update(
             snapshot_id,
             errors={"approval": exc.detail},
             values=values,
-            status_code=error_status(exc),
+            status_code=status_of(exc),
         ),
     )
