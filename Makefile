@@ -42,18 +42,8 @@ crash: install ## SIGKILL the server under 8 clients on SQLite and PostgreSQL; h
 	$(BIN)/python -m tests.crash.kill_server
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m crash
 
-bench: install ## benchmarks: print their figures
-	$(BIN)/python -m tests.bench.posting_throughput
-	$(BIN)/python -m tests.bench.balances
-	$(BIN)/python -m tests.bench.preview_latency
-	$(BIN)/python -m tests.bench.assessment_run
-	$(BIN)/python -m tests.bench.payments_http
-	$(BIN)/python -m tests.bench.statement
-	$(BIN)/python -m tests.bench.aging
-	$(BIN)/python -m tests.bench.forecast
-	$(BIN)/python -m tests.bench.committee_pack
-	$(BIN)/python -m tests.bench.status
-	$(BIN)/python -m tests.bench.portal_http
+bench: install ## every benchmark on SQLite and PostgreSQL; one table, also written into docs/performance.md
+	$(BIN)/python -m tests.bench.report --write docs/performance.md
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .mypy_cache .ruff_cache .pytest_cache

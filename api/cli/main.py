@@ -70,6 +70,9 @@ app.command("report")(report_command)
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (they share nothing but the database).")
+    ] = 1,
 ) -> None:
     """Serve the API (never loads demo data)."""
     import uvicorn
@@ -80,6 +83,7 @@ def serve(
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
+        workers=workers,
         log_level="info",
     )
 

@@ -13,6 +13,7 @@ import argparse
 import cProfile
 import io
 import itertools
+import json
 import os
 import pstats
 import shutil
@@ -25,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -208,13 +209,75 @@ def print_profile(profiler: cProfile.Profile, title: str, limit: int = 25) -> No
 
 @dataclass(frozen=True)
 class Outcome:
-    """One goal of a run: what was measured against what was wanted."""
+    """One figure of a run: what was measured, the reference measured beside it in the
+    same run (hand-written SQL, raw inserts, a bench-only endpoint, a static file), their
+    ratio, and the goal it is held to (``passed`` is None for a figure without a goal)."""
 
     dialect: str
     what: str
     measured: str
     goal: str = ""
-    passed: bool | None = None  # None: a figure without a goal
+    passed: bool | None = None
+    reference: str = ""
+    ratio: str = ""
+
+
+def compared_time(
+    dialect: str,
+    what: str,
+    seconds: float,
+    reference: str,
+    reference_seconds: float,
+    *,
+    ratio_goal: float | None = None,
+    goal: str = "",
+    passed: bool | None = None,
+) -> Outcome:
+    """A duration beside its reference duration; the ratio is ``seconds / reference``
+    (lower is better). With ``ratio_goal`` the goal is that ratio's upper bound, else
+    ``goal``/``passed`` state an absolute goal."""
+    ratio = seconds / reference_seconds if reference_seconds > 0 else float("inf")
+    if ratio_goal is not None:
+        goal, passed = f"<= {ratio_goal:g}x", ratio <= ratio_goal
+    return Outcome(
+        dialect,
+        what,
+        _duration(seconds),
+        goal,
+        passed,
+        f"{reference} {_duration(reference_seconds)}",
+        f"{ratio:.2f}x",
+    )
+
+
+def compared_rate(
+    dialect: str,
+    what: str,
+    rate: float,
+    reference: str,
+    reference_rate: float,
+    unit: str,
+    *,
+    ratio_goal: float | None = None,
+) -> Outcome:
+    """A throughput beside its reference throughput; the ratio is ``rate / reference``
+    (higher is better), held to at least ``ratio_goal`` when given."""
+    ratio = rate / reference_rate if reference_rate > 0 else 0.0
+    goal = f">= {ratio_goal:.0%}" if ratio_goal is not None else ""
+    passed = ratio >= ratio_goal if ratio_goal is not None else None
+    return Outcome(
+        dialect,
+        what,
+        f"{rate:,.0f} {unit}",
+        goal,
+        passed,
+        f"{reference} {reference_rate:,.0f} {unit}",
+        f"{ratio:.0%}",
+    )
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds:.3f} s"
 
 
 def ratio_outcome(dialect: str, what: str, ratio: float, goal: float) -> Outcome:
@@ -222,14 +285,35 @@ def ratio_outcome(dialect: str, what: str, ratio: float, goal: float) -> Outcome
     return Outcome(dialect, what, f"{ratio:.0%}", f">= {goal:.0%}", ratio >= goal)
 
 
+#: Environment variable naming a JSON-lines file each benchmark appends its outcomes to
+#: (set by ``tests.bench.report``, which prints them all as one table).
+RESULTS_ENV = "ATTFIN_BENCH_RESULTS"
+
+
+def record_outcomes(outcomes: Sequence[Outcome]) -> None:
+    """Append ``outcomes`` to the results file named by ``RESULTS_ENV``, if any, each
+    tagged with the benchmark's module name."""
+    target = os.environ.get(RESULTS_ENV)
+    if not target:
+        return
+    bench = Path(sys.argv[0]).stem
+    with open(target, "a", encoding="utf-8") as out:
+        for o in outcomes:
+            out.write(json.dumps({"bench": bench, **asdict(o)}) + "\n")
+
+
 def print_summary(title: str, outcomes: Iterable[Outcome]) -> int:
-    """The summary block; returns how many goals were missed."""
+    """The summary block (and the outcomes recorded for the report); returns how many
+    goals were missed."""
     outcomes = list(outcomes)
+    record_outcomes(outcomes)
     say("")
     say(f"=== summary: {title} ===")
     missed = 0
     for o in outcomes:
-        line = f"{o.dialect:<11} {o.what:<30} {o.measured:>10}"
+        line = f"{o.dialect:<11} {o.what:<30} {o.measured:>14}"
+        if o.reference:
+            line += f"   vs {o.reference} = {o.ratio}"
         if o.passed is not None:
             missed += not o.passed
             line += f"   goal {o.goal:<8} {'PASS' if o.passed else 'MISS'}"

@@ -32,8 +32,8 @@ from tests.bench.common import (
     BenchEnvironment,
     Outcome,
     add_db_argument,
+    compared_rate,
     insert_states,
-    ratio_outcome,
     run_on_each_database,
     say,
     state_codes,
@@ -144,14 +144,18 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
     pay_lat.sort()
     p99 = pay_lat[min(len(pay_lat) - 1, int(len(pay_lat) * 0.99))]
     say(f"{dialect:<11} payments {pay_rate:.0f}/s, one-row inserts {insert_rate:.0f}/s")
-    ratio = pay_rate / insert_rate
+    say(f"{dialect:<11} payment p50 {statistics.median(pay_lat):.1f} ms, p99 {p99:.1f} ms")
     return [
-        Outcome(dialect, "payments/s", f"{pay_rate:.0f}"),
-        Outcome(dialect, "payment p50", f"{statistics.median(pay_lat):.1f} ms"),
-        Outcome(dialect, "payment p99", f"{p99:.1f} ms"),
-        Outcome(dialect, "errors", f"{pay_err + insert_err}", "0", pay_err + insert_err == 0),
-        Outcome(dialect, "one-row inserts/s", f"{insert_rate:.0f}"),
-        ratio_outcome(dialect, "ratio payments/inserts", ratio, GOAL_RATIO),
+        compared_rate(
+            dialect,
+            "payments over HTTP",
+            pay_rate,
+            "bench-only one-row insert",
+            insert_rate,
+            "req/s",
+            ratio_goal=GOAL_RATIO,
+        ),
+        Outcome(dialect, "HTTP errors", f"{pay_err + insert_err}", "0", pay_err + insert_err == 0),
     ]
 
 

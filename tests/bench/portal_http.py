@@ -34,7 +34,8 @@ from tests.bench.common import (
     BenchEnvironment,
     Outcome,
     add_db_argument,
-    ratio_outcome,
+    compared_rate,
+    compared_time,
     run_on_each_database,
     say,
     uvicorn_server,
@@ -106,17 +107,23 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
             base + PAGE, seconds=args.seconds, connections=args.connections
         )
         file_rate, file_p99, _ = wrk(static, seconds=args.seconds, connections=args.connections)
-    ratio = page_rate / file_rate
     say(
         f"{dialect:<11} page {page_rate:.0f}/s (p99 {page_p99:.1f} ms), "
         f"static {file_rate:.0f}/s (p99 {file_p99:.1f} ms)"
     )
     return [
-        Outcome(dialect, "status page requests/s", f"{page_rate:.0f}"),
-        Outcome(dialect, "status page p99", f"{page_p99:.1f} ms"),
-        Outcome(dialect, "static file requests/s", f"{file_rate:.0f}"),
-        Outcome(dialect, "static file p99", f"{file_p99:.1f} ms"),
-        ratio_outcome(dialect, "ratio page/static", ratio, GOAL_RATIO),
+        compared_rate(
+            dialect,
+            "portal status page",
+            page_rate,
+            "static file",
+            file_rate,
+            "req/s",
+            ratio_goal=GOAL_RATIO,
+        ),
+        compared_time(
+            dialect, "portal status page p99", page_p99 / 1000, "static file p99", file_p99 / 1000
+        ),
     ]
 
 

@@ -23,6 +23,7 @@ from tests.bench.common import (
     BenchEnvironment,
     Outcome,
     add_db_argument,
+    compared_time,
     run_on_each_database,
     say,
 )
@@ -88,13 +89,10 @@ def run_dialect(env: BenchEnvironment, dialect: str, args: argparse.Namespace) -
     counts = raw()
     say(f"{dialect:<11} {STATE}: {movements} movements over 30 years (raw: {counts})")
     service_s, raw_s = _best(args.runs, service), _best(args.runs, raw)
-    ratio = service_s / raw_s
     return [
-        Outcome(dialect, "statement, service", f"{service_s:.3f} s"),
-        Outcome(dialect, "statement, raw SQL", f"{raw_s:.3f} s"),
-        Outcome(
-            dialect, "ratio service/raw", f"{ratio:.2f}x", f"<= {GOAL_RATIO}x", ratio <= GOAL_RATIO
-        ),
+        compared_time(
+            dialect, "statement of account", service_s, "raw SQL", raw_s, ratio_goal=GOAL_RATIO
+        )
     ]
 
 

@@ -34,6 +34,7 @@ from tests.bench.common import (
     BenchEnvironment,
     Outcome,
     add_db_argument,
+    compared_time,
     print_profile,
     run_on_each_database,
     say,
@@ -203,11 +204,9 @@ def run_dialect(
             f"{dialect:<11} {label:<22} ratio {ratio:5.2f}x"
             f"   (goal <= {GOAL_RATIO}x: {'PASS' if ok else 'MISS'})"
         )
-        outcomes += [
-            Outcome(dialect, f"{year} contributions()", f"{svc_s:.3f} s"),
-            Outcome(dialect, f"{year} raw SQL", f"{raw_s:.3f} s"),
-            Outcome(dialect, f"{year} ratio", f"{ratio:.2f}x", f"<= {GOAL_RATIO}x", ok),
-        ]
+        outcomes.append(
+            compared_time(dialect, f"status {year}", svc_s, "raw SQL", raw_s, ratio_goal=GOAL_RATIO)
+        )
         if args.profile:
             profiler = cProfile.Profile()
             profiler.runcall(service_call(db.engine, year, as_at, known_at))
