@@ -10,6 +10,7 @@ import typer
 from api.cli.annual_updates import annual_update_app
 from api.cli.arrears import arrears_app, plans_app
 from api.cli.assess import assess_app
+from api.cli.backup import backup_command, restore_command
 from api.cli.budgets import budgets_app
 from api.cli.close import close_app
 from api.cli.expenditures import commitments_app, expenditures_app
@@ -64,6 +65,8 @@ for sub, name in (
     app.add_typer(sub, name=name)
 app.command("forecast")(forecast_command)
 app.command("report")(report_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 
 @app.command("serve")
