@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
-from sqlalchemy import Engine, text
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy import Engine
 
 from api import docs, errors
 from api.deps import Audience, allowed_of
+from api.middleware import BodyLimit, DemoHeader, SecurityHeaders
 from api.portal import routes as portal
 from api.routes import (
     annual_updates,
@@ -37,8 +37,7 @@ from api.routes import (
 )
 from api.web import routes as web
 from finance_core.access.models import Role
-from finance_core.db import SQLITE_BEGIN_OPTION, get_engine
-from finance_core.system.service import DATASET_FLAG, DEMO
+from finance_core.db import get_engine
 
 API_PREFIX = "/api/v1"
 
@@ -78,34 +77,31 @@ def api_routes() -> Iterator[tuple[str, APIRoute]]:
                 yield prefix + route.path, route
 
 
-def route_access(route: APIRoute) -> frozenset[Role | Audience]:
-    """Who may call ``route`` (a route without an ``allow`` dependency is public)."""
+def _declared_access(route: APIRoute) -> frozenset[Role | Audience] | None:
+    """The roles of the route's ``allow`` dependency (None: the route reads no token)."""
     for dep in route.dependant.dependencies:
         allowed = allowed_of(dep.call) if dep.call else None
         if allowed is not None:
             return allowed
-    return frozenset({Audience.PUBLIC})
+    return None
+
+
+def route_access(route: APIRoute) -> frozenset[Role | Audience]:
+    """Who may call ``route`` (a route without an ``allow`` dependency is public)."""
+    found = _declared_access(route)
+    return frozenset({Audience.PUBLIC}) if found is None else found
 
 
 def _describe_access() -> None:
-    """Append 'who may call' to each route's OpenAPI description (once)."""
+    """Append 'who may call' to each route's OpenAPI description, and declare the 429 of
+    a client refused for its bad tokens on every route that reads a token (once)."""
     marker = "**Who may call:**"
     for _path, route in api_routes():
         if marker not in (route.description or ""):
             who = ", ".join(sorted(str(a) for a in route_access(route)))
             route.description = f"{route.description or ''}\n\n{marker} {who}".strip()
-
-
-def _is_demo(engine: Engine) -> bool:
-    reader = engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
-    try:
-        with reader.connect() as conn:
-            value = conn.execute(
-                text("SELECT value FROM system_flag WHERE key = :k"), {"k": DATASET_FLAG}
-            ).scalar_one_or_none()
-    except Exception:
-        return False
-    return value == DEMO
+        if _declared_access(route) is not None:
+            route.responses.setdefault(429, errors.error_responses(429)[429])
 
 
 def create_app(engine: Engine | None = None) -> FastAPI:
@@ -132,18 +128,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     web.install(app)
     for router, prefix in ROUTERS:
         app.include_router(router, prefix=prefix)
-
-    @app.middleware("http")
-    async def demo_header(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        # a route that has read the flag already says so in request.state.demo
-        demo = getattr(request.state, "demo", None)
-        if demo is None:
-            demo = await run_in_threadpool(_is_demo, request.app.state.engine)
-        if demo:
-            response.headers["X-Demo-Data"] = "true"
-        return response
-
+    # the last added runs first: the security headers go on every answer, the demo mark
+    # and the body limit's refusal included
+    app.add_middleware(BodyLimit)
+    app.add_middleware(DemoHeader)
+    app.add_middleware(SecurityHeaders)
     return app

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from finance_core.access import service as access
+from finance_core.access import throttle
 from finance_core.access.models import Role
 from finance_core.actor import Actor
 from finance_core.db import transaction
@@ -45,8 +46,11 @@ def allow(*allowed: Role | Audience) -> Any:
     """A dependency giving the caller's Actor, refusing callers outside ``allowed``.
 
     Anonymous callers get 401 unless ``Audience.PUBLIC`` is allowed; known callers
-    without an allowed role get 403. The allowed set is kept on the dependency so that
-    tests and the OpenAPI description can read it."""
+    without an allowed role get 403. A client address that gave too many bad tokens
+    lately gets 429 for any token (``finance_core.access.throttle``); each bad token is
+    recorded in a transaction of its own, since the request's is rolled back. The
+    allowed set is kept on the dependency so that tests and the OpenAPI description can
+    read it."""
 
     roles = frozenset(a for a in allowed if isinstance(a, Role))
     public = Audience.PUBLIC in allowed
@@ -58,8 +62,12 @@ def allow(*allowed: Role | Audience) -> Any:
             if public:
                 return Actor(name="anonymous", origin=f"api {client}")
             raise NotAuthenticated("this route needs a Bearer token")
+        throttle.check_token(session, client)
         user = access.authenticate(session, token)
         if user is None:
+            session.rollback()  # nothing of the request is kept; frees SQLite's write lock
+            with transaction(request.app.state.engine) as own:
+                throttle.record_token_failure(own, client)
             raise NotAuthenticated("the token is unknown, expired or revoked")
         actor = Actor(name=user.name, origin=f"api {client}", user_id=user.id, roles=user.role_set)
         if not public and not actor.has_any(*roles):

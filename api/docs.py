@@ -1,5 +1,6 @@
 """Interactive API docs at /docs, served from this service alone (no CDN): the Swagger UI
-files come from the swagger-ui-bundle package."""
+files come from the swagger-ui-bundle package. The page starts Swagger UI with one inline
+script, which its Content-Security-Policy allows by its hash (and no other)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
+from api.middleware import content_security_policy, inline_scripts
+
 ASSETS = "/static/swagger-ui"
+
+
+def _with_policy(page: HTMLResponse) -> HTMLResponse:
+    """``page`` with a policy allowing its own inline scripts by their hashes."""
+    scripts = inline_scripts(bytes(page.body).decode("utf-8"))
+    page.headers["Content-Security-Policy"] = content_security_policy(scripts=scripts)
+    return page
 
 
 def install(app: FastAPI) -> None:
@@ -19,16 +29,18 @@ def install(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} — API",
-            oauth2_redirect_url="/docs/oauth2-redirect",
-            swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
-            swagger_ui_parameters={"persistAuthorization": True},
+        return _with_policy(
+            get_swagger_ui_html(
+                openapi_url=openapi_url,
+                title=f"{app.title} — API",
+                oauth2_redirect_url="/docs/oauth2-redirect",
+                swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+                swagger_css_url=f"{ASSETS}/swagger-ui.css",
+                swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+                swagger_ui_parameters={"persistAuthorization": True},
+            )
         )
 
     @app.get("/docs/oauth2-redirect", include_in_schema=False)
     def oauth2_redirect() -> HTMLResponse:
-        return get_swagger_ui_oauth2_redirect_html()
+        return _with_policy(get_swagger_ui_oauth2_redirect_html())

@@ -1,5 +1,10 @@
 """What file-import routes share: reading an upload within the size limit and parsing
-the JSON form fields (column mapping, chosen rows) into clear validation errors."""
+the JSON form fields (column mapping, chosen rows) into clear validation errors.
+
+A request body larger than ``MAX_REQUEST_BYTES`` is refused before it is read
+(``api.middleware.BodyLimit``); a file within it but above ``MAX_BYTES`` is refused
+here, and an xlsx workbook that unpacks beyond its limits by ``check_xlsx`` (see
+``finance_core.uploads``)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from fastapi import UploadFile
 from pydantic import BaseModel
 
 from finance_core.errors import ValidationFailed
-from finance_core.states.importer import MAX_BYTES
+from finance_core.uploads import MAX_BYTES, check_size
 
 MappingT = TypeVar("MappingT", bound=BaseModel)
 
@@ -18,8 +23,7 @@ MappingT = TypeVar("MappingT", bound=BaseModel)
 async def read_upload(file: UploadFile) -> bytes:
     """The uploaded file's bytes, or ValidationFailed when it is larger than MAX_BYTES."""
     content = await file.read(MAX_BYTES + 1)
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed("the file is larger than 5 MB", fields={"file": "too large"})
+    check_size(content)
     return content
 
 

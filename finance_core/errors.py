@@ -44,3 +44,26 @@ class PermissionDenied(DomainError):
 
 class NotAuthenticated(DomainError):
     """No valid credentials were given."""
+
+
+class TooManyRequests(DomainError):
+    """Too many failed attempts came from one client address: it is refused for
+    ``retry_after`` seconds (at least one)."""
+
+    def __init__(
+        self, detail: str, *, retry_after: int, fields: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(detail, fields=fields)
+        self.retry_after = max(1, retry_after)
+
+
+class Busy(DomainError):
+    """Concurrent work kept the database from completing the change (a deadlock, a
+    serialization failure, a lock wait that ran out, a busy SQLite file) even after the
+    retries: nothing was recorded, and the same request may be sent again after
+    ``retry_after`` seconds. ``reason`` is the failure's SQLSTATE (or ``SQLITE_BUSY``)."""
+
+    def __init__(self, detail: str, *, reason: str, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.retry_after = retry_after

@@ -27,6 +27,20 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         default=30_000, ge=0, description="How long a SQLite writer waits for the lock."
     )
+    retry_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Attempts of a unit of work that concurrent work made fail "
+        "(deadlock, serialization failure, busy database) before it is refused as busy.",
+    )
+    retry_backoff_ms: int = Field(
+        default=20,
+        ge=0,
+        description="The longest pause before the first retry (doubled after each).",
+    )
+    retry_backoff_max_ms: int = Field(
+        default=1_000, ge=0, description="The longest pause before any retry."
+    )
     web_idle_minutes: int = Field(
         default=30, ge=1, description="Minutes without a request that end a web session."
     )
@@ -38,6 +52,28 @@ class Settings(BaseSettings):
     )
     sign_in_lock_minutes: int = Field(
         default=15, ge=1, description="Minutes a user name stays locked after them."
+    )
+    sign_in_client_failures: int = Field(
+        default=20,
+        ge=1,
+        description=(
+            "Failed sign-ins from one client address, whatever the user names, within "
+            "the window below that refuse its sign-ins (429)."
+        ),
+    )
+    sign_in_client_window_minutes: int = Field(
+        default=15, ge=1, description="Minutes over which a client's failed sign-ins count."
+    )
+    token_client_failures: int = Field(
+        default=20,
+        ge=1,
+        description=(
+            "Failed API token attempts (unknown, expired or revoked) from one client "
+            "address within the window below that refuse its tokens (429)."
+        ),
+    )
+    token_client_window_minutes: int = Field(
+        default=15, ge=1, description="Minutes over which a client's failed tokens count."
     )
     host: str = Field(default="127.0.0.1", description="Address `attfin serve` binds to.")
     port: int = Field(default=8000, description="Port `attfin serve` listens on.")

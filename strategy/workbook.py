@@ -27,7 +27,6 @@ from __future__ import annotations
 import io
 import re
 import warnings
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from sqlmodel import Session
 from finance_core.actor import Actor
 from finance_core.cells import FORMULA_STARTS, text_safe
 from finance_core.errors import Conflict, DomainError, ValidationFailed
-from finance_core.states.importer import MAX_BYTES
+from finance_core.uploads import check_xlsx
 from strategy import service
 from strategy.measures import MEASURES
 from strategy.models import PARENT_LEVEL, ElementLevel, PlanElement, PlanStatus, Source, Unit
@@ -64,11 +63,10 @@ from strategy.schemas import (
     TargetIn,
 )
 
-#: Largest workbook read once unpacked: the sum of the sizes its zip members declare.
-MAX_UNPACKED = 50 * 1024 * 1024
-#: Most zip members and most rows of a sheet read.
-MAX_MEMBERS = 1000
+#: Most rows of a sheet read (the file's size limits are ``finance_core.uploads``'s).
 MAX_ROWS = 10_000
+#: Most columns of a sheet read (a heading or a cell further right is ignored).
+MAX_COLUMNS = 100
 
 README, PLAN, ELEMENTS, INDICATORS, TARGETS = "Read me", "Plan", "Elements", "Indicators", "Targets"
 
@@ -458,33 +456,6 @@ def _raise(errors: dict[str, str]) -> None:
         )
 
 
-def _check_size(data: bytes) -> None:
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed("the file is larger than 5 MB", fields={"file": "too large"})
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ValidationFailed(
-            "the file is not an xlsx workbook (not a zip archive)",
-            fields={"file": "not an xlsx workbook"},
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ValidationFailed(
-            f"the file is not a readable xlsx workbook: {exc}",
-            fields={"file": "not an xlsx workbook"},
-        ) from exc
-    if len(members) > MAX_MEMBERS:
-        raise ValidationFailed(
-            f"the workbook has more than {MAX_MEMBERS} parts", fields={"file": "too many parts"}
-        )
-    if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise ValidationFailed(
-            "the workbook is larger than 50 MB once unpacked",
-            fields={"file": "too large unpacked"},
-        )
-
-
 class _Bad(Exception):
     """A cell that cannot be read (the message says why)."""
 
@@ -574,7 +545,9 @@ def _read_tables(book: Any) -> dict[str, _Table]:
         if actual is None:
             errors[name] = f"no sheet {name}"
             continue
-        rows = book[actual].iter_rows(values_only=True)
+        sheet = book[actual]
+        sheet.reset_dimensions()  # the cells the sheet holds, not the size it declares
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         header = next(rows, ()) or ()
         positions: dict[str, int] = {}
         for index, cell in enumerate(header):
@@ -831,7 +804,7 @@ def parse_workbook(data: bytes) -> PlanSheet:
     """The plan held by an xlsx workbook (pure: nothing is read from the database).
     ValidationFailed names every cell at fault (``"Indicators!C7"``) when the file is
     too large, is not a workbook, lacks a sheet or a column, or a cell is bad."""
-    _check_size(data)
+    check_xlsx(data)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

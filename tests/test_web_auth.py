@@ -70,6 +70,7 @@ def test_wrong_passwords_and_the_lock(app_client: TestClient) -> None:
         sign_in(app_client, "officer", "still not it")
     locked = sign_in(app_client, "officer")  # the right password, but the name is locked
     assert locked.status_code == 429 and "Too many failed attempts" in locked.text
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60 + 1
     assert COOKIE not in locked.cookies
     assert sign_in(app_client, "member").status_code == 303  # other names are not locked
 

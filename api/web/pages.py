@@ -104,11 +104,17 @@ def grouped(amount: str | None) -> str:
 
 
 #: The heading of the error page by status code.
-_ERROR_TITLES = {403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Not possible"}
+_ERROR_TITLES = {
+    403: "Not allowed",
+    404: "Not found",
+    409: "Conflict",
+    422: "Not possible",
+    429: "Too many attempts",
+}
 
 
 def error_page(request: Request, exc: DomainError, status_code: int) -> Response:
-    """The web interface's page for a refused or failed request (403, 404, 409, 422)."""
+    """The web interface's page for a refused or failed request (403, 404, 409, 422, 429)."""
     return render(
         request,
         "error.html.j2",

@@ -113,9 +113,12 @@ def sign_in(
     if result.locked_until is not None:
         until = result.locked_until.strftime("%H:%M UTC")
         error = f"Too many failed attempts for this user name: try again after {until}."
-        return _sign_in_form(
+        refused = _sign_in_form(
             request, session, next=_safe_next(next), name=name, error=error, status_code=429
         )
+        wait = (result.locked_until - utcnow()).total_seconds()
+        refused.headers["Retry-After"] = str(max(1, int(wait) + 1))
+        return refused
     if not result.ok or result.token is None:
         return _sign_in_form(
             request,

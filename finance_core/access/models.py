@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
 from finance_core.db_types import BigIntPK, UTCDateTime, utcnow
@@ -82,12 +82,29 @@ class WebSession(SQLModel, table=True):
 
 class SignInAttempt(SQLModel, table=True):
     """One attempt to sign in with a user name (known or not): when, from which client
-    address, and whether it succeeded. Repeated failures lock the name for a while."""
+    address, and whether it succeeded. Repeated failures lock the name for a while, and
+    repeated failures from one address (whatever the names) refuse that address for a
+    while (``finance_core.access.throttle``)."""
 
     __tablename__ = "sign_in_attempt"
+    __table_args__ = (Index("ix_sign_in_attempt_client_attempted_at", "client", "attempted_at"),)
 
     id: int | None = Field(default=None, sa_column=Column(BigIntPK, primary_key=True))
     name: str = Field(sa_column=Column(String(120), nullable=False, index=True))
     attempted_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     client: str = Field(sa_column=Column(String(64), nullable=False))
     succeeded: bool = Field(sa_column=Column(Boolean, nullable=False))
+
+
+class TokenAttempt(SQLModel, table=True):
+    """A failed API token attempt (a token unknown, expired or revoked): when, and from
+    which client address; nothing of the token is kept. Repeated failures from one
+    address refuse its tokens for a while; rows older than that window are removed as
+    new failures come (``finance_core.access.throttle``)."""
+
+    __tablename__ = "token_attempt"
+    __table_args__ = (Index("ix_token_attempt_client_attempted_at", "client", "attempted_at"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigIntPK, primary_key=True))
+    client: str = Field(sa_column=Column(String(64), nullable=False))
+    attempted_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))

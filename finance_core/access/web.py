@@ -8,7 +8,9 @@ tokens). The CSRF token is an HMAC of the session token, so it is never stored e
 
 ``sign_in`` records every attempt and reports failures as its result rather than raising,
 so that the caller commits the failed attempt (a rolled-back failure would never count
-towards the lock)."""
+towards the lock). The one exception: a client address with too many recent failures,
+whatever the user names, is refused with TooManyRequests before anything is checked or
+recorded (``finance_core.access.throttle``)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from sqlmodel import Session, col
 
 from finance_core.access.models import SignInAttempt, User, WebSession
 from finance_core.access.service import end_sessions, hash_password, hash_token
+from finance_core.access.throttle import check_sign_in
 from finance_core.actor import Actor
 from finance_core.audit import service as audit
 from finance_core.db_types import utcnow
@@ -93,8 +96,10 @@ def _password_matches(user: User | None, password: str) -> bool:
 def sign_in(
     session: Session, *, name: str, password: str, client: str, now: datetime | None = None
 ) -> SignIn:
-    """Check ``name`` and ``password``; on success open a session and return its token."""
+    """Check ``name`` and ``password``; on success open a session and return its token.
+    TooManyRequests when ``client`` has failed too often lately."""
     now = now or utcnow()
+    check_sign_in(session, client, now=now)
     name = name.strip()[:120]
     until = locked_until(session, name, now)
     if until is not None:

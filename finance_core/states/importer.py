@@ -9,13 +9,16 @@ row 1). Re-importing the same file changes nothing."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlmodel import Session, col
 
@@ -32,6 +35,8 @@ from finance_core.states.models import (
     State,
 )
 from finance_core.states.schemas import ImportResult
+from finance_core.uploads import MAX_BYTES as MAX_BYTES  # the importers' limit, kept here too
+from finance_core.uploads import check_size, check_xlsx
 
 REQUIRED_COLUMNS = ("code", "name")
 OPTIONAL_COLUMNS = (
@@ -61,17 +66,59 @@ class _Row:
     ldc: tuple[date, date | None] | None
 
 
-#: Largest import file accepted (bytes): States, bank statements, expenditures.
-MAX_BYTES = 5 * 1024 * 1024
+#: Most rows under the header, and most columns, of an imported table: checked before the
+#: table is parsed, since a small file can name a far cell (``XFD1048576``) or hold a line
+#: of a million commas, and the parser would build every empty cell up to it.
+MAX_ROWS = 10_000
+MAX_COLUMNS = 200
+
+
+def _check_extent(rows: Iterable[Sequence[object]]) -> None:
+    """ValidationFailed when ``rows`` (the header first) hold a row of more than
+    MAX_COLUMNS cells, or a row holding anything (a blank line, an empty spreadsheet row
+    do not count) beyond the first MAX_ROWS under the header."""
+    for number, row in enumerate(rows, start=1):
+        if len(row) > MAX_COLUMNS:
+            raise ValidationFailed(
+                f"row {number} has more than {MAX_COLUMNS} columns",
+                fields={f"row {number}": "too many columns"},
+            )
+        if number > MAX_ROWS + 1 and any(v is not None for v in row):
+            raise ValidationFailed(
+                f"the file has more than {MAX_ROWS} rows", fields={"file": "too many rows"}
+            )
+
+
+def _xlsx_rows(content: bytes) -> Iterable[Sequence[object]]:
+    """The first sheet's rows as pandas reads them: from the cells the sheet holds, not
+    the dimension it declares."""
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def _csv_rows(content: bytes) -> Iterable[Sequence[object]]:
+    """The records of a CSV file as the ``csv`` module splits them (quotes honoured)."""
+    return csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))
 
 
 def read_table(content: bytes, filename: str) -> pd.DataFrame:
-    """The file's rows as text (CSV or XLSX by file name), with normalised headers."""
+    """The file's rows as text (CSV or XLSX by file name), with normalised headers; a
+    file beyond the limits of ``finance_core.uploads``, or with more than MAX_ROWS rows
+    or MAX_COLUMNS columns, is refused before it is parsed."""
     suffix = Path(filename).suffix.lower()
+    check_size(content)
     try:
         if suffix in (".xlsx", ".xlsm"):
+            check_xlsx(content, filename)
+            _check_extent(_xlsx_rows(content))
             frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False)
         elif suffix in (".csv", ".txt", ""):
+            _check_extent(_csv_rows(content))
             frame = pd.read_csv(
                 io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig"
             )
