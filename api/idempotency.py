@@ -1,6 +1,12 @@
 """``Idempotency-Key`` on writes that move money: the key, its actor, the request's hash
 and the response are stored in the write's transaction; a replay returns the stored
-response (with ``Idempotent-Replayed: true``); the same key with another body is a 409."""
+response (with ``Idempotent-Replayed: true``); the same key with another body is a 409.
+
+The write itself runs in a savepoint of the request's transaction, after the key is
+claimed: when a lock wait in it fails because of concurrent work (a deadlock, see
+``finance_core.db``), the savepoint is rolled back (which releases what the write had
+locked) and the write runs again, a few times at most; the key stays claimed meanwhile.
+Other failures, and one that persists, end the request as before (``Busy``: 503)."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from sqlmodel import Session
 
 from api.deps import SessionDep
 from finance_core.actor import Actor
+from finance_core.db import LOCK_FAILURES, retrying
 from finance_core.idempotency import service
 
 
@@ -48,7 +55,9 @@ class Idempotency:
                     media_type="application/json",
                     headers={"Idempotent-Replayed": "true"},
                 )
-        body = write().model_dump_json()
+        body = retrying(
+            lambda: self._in_savepoint(write), what=self.route, only=LOCK_FAILURES
+        ).model_dump_json()
         if self.key is not None:
             service.complete(
                 self.session,
@@ -59,6 +68,11 @@ class Idempotency:
                 body=body,
             )
         return Response(body, status_code=status_code, media_type="application/json")
+
+    def _in_savepoint(self, write: Callable[[], BaseModel]) -> BaseModel:
+        """``write()`` in a savepoint: rolled back (its locks released) if it fails."""
+        with self.session.begin_nested():
+            return write()
 
 
 async def _idempotency(

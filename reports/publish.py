@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from finance_core.actor import Actor
+from finance_core.ledger.service import wait_for_postings
 from finance_core.publication import service as publication
 from finance_core.publication.models import Snapshot
 from finance_core.publication.schemas import FileIn
@@ -90,8 +91,12 @@ def propose_report(
     """Build the report ``name`` for ``request`` and freeze it as a draft snapshot with
     its authorising ``reference``; another person publishes it by approving it.
     ``recorded_at`` back-dates the proposal (the demo loader only); ``built`` passes a
-    report already built for ``request`` (so that a progress bar can be sized first)."""
+    report already built for ``request`` (so that a progress bar can be sized first; the
+    caller then calls ``wait_for_postings`` before building it)."""
     spec = spec_of(name)
+    if built is None:
+        # an entry recorded before known_at but still being committed belongs in it
+        wait_for_postings(session)
     report = built or spec.build(session, request)
     return publication.propose(
         session,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from finance_core.actor import Actor
 from finance_core.db_types import utctoday
 from finance_core.errors import Conflict, RuleViolation, ValidationFailed
+from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.service import close_period
 from finance_core.ledger.verify import verify_ledger
 from finance_core.payments import service
@@ -31,6 +32,41 @@ def test_oldest_first_across_funds_and_credit(assessed: Session, officer: Actor)
     ]
     assert owed(assessed, "FRA") == {}
     assert credit_held(assessed, "FRA") == 400_000
+    assert verify_ledger(assessed).ok
+
+
+def test_a_back_dated_payment_never_pays_what_a_later_one_paid(
+    assessed: Session, officer: Actor
+) -> None:
+    """FRA pays 10,000 on 1 June (SEC 2024), then a payment of 15,000 dated 1 March is
+    recorded: as at 1 March SEC still shows 20,000 owed, but 10,000 of it is paid by
+    June's payment, so only 10,000 of SEC and CSP's 1,000 can be paid; 4,000 is credit.
+    No receivable is overpaid as at any date."""
+    pay(assessed, officer, amount="10000.00", value_on=date(2024, 6, 1))
+    late = service.receipt_out(
+        assessed, pay(assessed, officer, amount="15000.00", value_on=date(2024, 3, 1))
+    )
+    assert [(a.fund, a.assessment_year, a.amount, a.rule) for a in late.allocations] == [
+        ("SEC", 2024, "10000.00", "oldest_first"),
+        ("CSP", 2024, "1000.00", "oldest_first"),
+        ("SEC", None, "4000.00", "credit"),
+    ]
+    assert owed(assessed, "FRA") == {}
+    assert credit_held(assessed, "FRA") == 400_000
+    for day in (date(2024, 3, 1), date(2024, 5, 31), date(2024, 6, 1)):
+        rows = balances(
+            assessed,
+            as_at=day,
+            by=[BalanceDim.FUND, BalanceDim.ASSESSMENT_YEAR],
+            state="FRA",
+            account_type="receivable",
+        )
+        assert all(b.amount_minor >= 0 for b in rows), (day, rows)
+    # a further back-dated payment finds nothing left to pay: all of it is credit
+    again = service.receipt_out(
+        assessed, pay(assessed, officer, amount="500.00", value_on=date(2024, 2, 1))
+    )
+    assert [(a.fund, a.amount, a.rule) for a in again.allocations] == [("SEC", "500.00", "credit")]
     assert verify_ledger(assessed).ok
 
 

@@ -60,6 +60,7 @@ def report_command(
     ] = None,
 ) -> None:
     """Write a report to a file, or with --publish propose it for publication."""
+    from finance_core.ledger.service import wait_for_postings
     from reports import service
     from reports.catalog import spec_of
     from reports.i18n import Language
@@ -86,6 +87,8 @@ def report_command(
         )
         with transaction(read_only=not publish) as session:
             typer.echo(f"building {name} as at {request.as_at} ...", err=True)
+            if publish:
+                wait_for_postings(session)  # what is being committed now belongs in it
             report = service.build(session, name, request)
             if publish:
                 actor = officer_named(session, by or "")

@@ -11,7 +11,11 @@ A budget is assessed once (``initial``). A second run is refused, except:
   for that year's CSP; only the differences are posted.
 
 Amounts are US cents; every run stores each State's cumulative amount and what the run
-posted, and ``explain`` recomputes a stored figure from the methodology and inputs."""
+posted, and ``explain`` recomputes a stored figure from the methodology and inputs.
+
+A run locks its budget's row first (two runs of one budget queue, so the second sees the
+first and is refused or builds on it), then the States whose amounts rise (the credit
+they hold is applied to them after the posting), then the ledger's chain head."""
 
 from __future__ import annotations
 
@@ -52,6 +56,7 @@ from finance_core.funds.service import account_code
 from finance_core.ledger.models import AccountType
 from finance_core.ledger.service import PostingSpec, post_entry
 from finance_core.payments.credits import apply_credits_after_assessment
+from finance_core.payments.service import lock_states
 from finance_core.states import service as states
 from finance_core.states.membership import Status
 from finance_core.states.models import LdcPeriod, MembershipEvent, ScaleRate
@@ -173,6 +178,13 @@ def apportion_basis(session: Session, basis: Basis, payers: list[str]) -> Apport
         raise ValidationFailed(str(exc), fields=exc.fields) from exc
 
 
+def _lock_budget(session: Session, budget_id: int) -> None:
+    """Hold the budget's row until commit: runs of one budget happen one after another."""
+    session.execute(
+        select(col(Budget.id)).where(col(Budget.id) == budget_id).with_for_update(key_share=True)
+    ).all()
+
+
 def _due_on(m: MethodologyVersion, year: int, run_on: date) -> date:
     if m.due_rule == DueRule.DAYS_AFTER_NOTICE:
         return run_on + timedelta(days=m.due_days or 0)
@@ -272,6 +284,8 @@ def _store(
     )
     if recorded_at is not None:
         run.recorded_at = recorded_at
+    raised = [code for code, delta in deltas.items() if delta > 0]
+    lock_states(session, raised)  # before the chain head: their credit is applied below
     postings: list[PostingSpec] = []
     receivable = account_code(budget.fund_code, AccountType.RECEIVABLE)
     revenue = account_code(budget.fund_code, AccountType.ASSESSED_REVENUE)
@@ -321,7 +335,6 @@ def _store(
         detail={"run": run.id, "posted_minor": run.posted_minor, "entry": run.entry_seq},
         occurred_at=recorded_at,
     )
-    raised = [code for code, delta in deltas.items() if delta > 0]
     apply_credits_after_assessment(
         session, actor=actor, state_codes=raised, value_on=run_on, recorded_at=recorded_at
     )
@@ -426,6 +439,7 @@ def assess(
     recorded_at: datetime | None = None,
 ) -> AssessmentRun:
     """Assess a budget (first run), or post a revision's differences; else 409."""
+    _lock_budget(session, budget_id)
     plan = plan_run(session, budget_id=budget_id, run_on=run_on)
     return _store(
         session,
@@ -521,6 +535,7 @@ def assess_supplementary(
     recorded_at: datetime | None = None,
 ) -> AssessmentRun:
     """Assess a State that became a payer during the budget year; others unchanged."""
+    _lock_budget(session, budget_id)
     budget = budgets.get_budget(session, budget_id)
     last, previous = _latest_lines(session, budget_id)
     if last is None:
@@ -558,6 +573,7 @@ def reassess_csp(
     recorded_at: datetime | None = None,
 ) -> AssessmentRun:
     """Re-apportion a CSP budget on the States registered for that year's CSP."""
+    _lock_budget(session, budget_id)
     budget = budgets.get_budget(session, budget_id)
     last, previous = _latest_lines(session, budget_id)
     if last is None:

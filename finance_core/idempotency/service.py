@@ -2,8 +2,10 @@
 
 The claim is the first thing a write does: it inserts the key's row. A concurrent request
 with the same key then waits on that row (PostgreSQL's unique index; SQLite's write lock)
-until the first commits, and replays its response; after ``wait_seconds`` it gets a
-Conflict instead. A key reused with another request body is a Conflict."""
+until the first commits, and replays its response; after ``WAIT_SECONDS`` it gets a
+Conflict instead (that bound ends with the claim: the write's own lock waits, on a busy
+State or the ledger's chain head, are not cut short). A key reused with another request
+body is a Conflict."""
 
 from __future__ import annotations
 
@@ -67,6 +69,8 @@ def claim(
         raise Conflict(
             "a request with this Idempotency-Key is still running; retry in a moment"
         ) from exc
+    if postgresql:  # only the wait for the key is bounded, not the write's own lock waits
+        session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
     if claimed:
         return None
     existing = session.get(IdempotencyRecord, (actor, route, key), populate_existing=True)

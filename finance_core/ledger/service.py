@@ -1,7 +1,12 @@
 """Posting to the ledger, reversing, closing periods and reading accounts and entries.
 
 Services never commit: the caller's transaction does. ``post_entry`` validates first
-(clear errors, nothing written), then locks the chain head for the short final part."""
+(clear errors, nothing written), then locks the chain head for the short final part.
+
+An entry's ``recorded_at`` is read from the clock once the chain head is locked, so an
+entry recorded by a moment had taken the head by then: once the transaction holding the
+head has ended (``wait_for_postings``), every entry recorded by that moment is committed
+and readable, and what is recorded as known at it no longer changes."""
 
 from __future__ import annotations
 
@@ -46,6 +51,9 @@ _HEAD = (
     .where(col(LedgerChainHead.id) == 1)
     .with_for_update()
 )
+_HEAD_SHARED = (
+    select(col(LedgerChainHead.seq)).where(col(LedgerChainHead.id) == 1).with_for_update(read=True)
+)
 _CLOSED = select(col(ClosedPeriod.fund_code)).where(
     col(ClosedPeriod.fund_code).in_(bindparam("funds", expanding=True)),
     col(ClosedPeriod.year) == bindparam("year"),
@@ -89,6 +97,17 @@ def _lock_head(session: Session) -> tuple[int, str]:
     if head is None:
         raise RuleViolation("the ledger has no chain head: run `attfin db upgrade`")
     return int(head[0]), str(head[1])
+
+
+def wait_for_postings(session: Session) -> None:
+    """Wait until the transaction posting to the ledger now (if any) has ended, without
+    keeping any lock: afterwards every entry recorded before this call is readable (see
+    the module docstring). On SQLite a transaction never runs beside a posting one."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    with session.begin_nested() as savepoint:  # its rollback releases the row lock
+        session.execute(_HEAD_SHARED).all()
+        savepoint.rollback()
 
 
 def validate_postings(postings: Sequence[PostingSpec], accounts: dict[str, AccountRef]) -> None:
@@ -141,7 +160,6 @@ def post_entry(
             f"{value_on.year} is closed for fund {', '.join(sorted(closed))}: "
             "date the entry in an open period"
         )
-    recorded_at = recorded_at or utcnow()
     hashed = [
         HashedPosting(
             line_no=i,
@@ -155,6 +173,7 @@ def post_entry(
         for i, p in enumerate(postings, start=1)
     ]
     head_seq, head_hash = _lock_head(session)
+    recorded_at = recorded_at or utcnow()
     seq = head_seq + 1
     entry = JournalEntry(
         seq=seq,

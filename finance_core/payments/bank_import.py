@@ -25,6 +25,7 @@ from finance_core.payments.models import Receipt
 from finance_core.payments.schemas import ReceiptIn
 from finance_core.payments.service import (
     debts_of,
+    lock_states,
     policy_on,
     record_receipt,
     validate_receipt,
@@ -298,13 +299,18 @@ def commit(
             fields={f"row {r}": "not in the file" for r in unknown},
         )
     known_states = list(session.execute(select(State)).scalars())
-    ids = []
+    chosen: dict[int, str] = {}
     for row in sorted(set(rows)):
         state_code = (states or {}).get(row) or _match(lines[row], known_states)[0]
         if state_code is None:
             raise ValidationFailed(
                 f"row {row} matches no State: name its State", fields={f"row {row}": "no State"}
             )
+        chosen[row] = state_code
+    # Every State of the file before the first receipt posts (which takes the chain head).
+    lock_states(session, {code.strip().upper() for code in chosen.values()})
+    ids = []
+    for row, state_code in chosen.items():
         try:
             receipt = record_receipt(session, actor=actor, data=_receipt(lines[row], state_code))
         except DomainError as exc:

@@ -253,6 +253,7 @@ def confirm_usd(
         raise NotFound(f"receipt {receipt_id} does not exist")
     if not receipt.usd_provisional:
         raise RuleViolation(f"receipt {receipt_id} already carries the bank's US dollar figure")
+    lock_state(session, receipt.state_code)  # two confirmations of one receipt queue here
     if session.get(UsdConfirmation, receipt_id) is not None:
         raise Conflict(f"the US dollar figure of receipt {receipt_id} is already confirmed")
     check_correction_date(

@@ -3,14 +3,17 @@ policy in force, post one balanced entry (and a write-off entry if asked), store
 allocation with its rules. Reversal undoes a receipt by reversing entries.
 
 Two receipts of one State never allocate the same debt twice: the State's row is locked
-(``FOR UPDATE`` on PostgreSQL; SQLite write transactions hold the database lock) before
-its debts are read."""
+(``FOR NO KEY UPDATE`` on PostgreSQL; SQLite write transactions hold the database lock)
+before its debts are read, and held to commit. That lock mode leaves other transactions'
+foreign keys to the State free (an assessment run posting for every State does not wait
+for a receipt that waits for the ledger's chain head). Work that locks several States
+locks them all at once, in code order, before it posts (``lock_states``)."""
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,7 +31,7 @@ from finance_core.funds.models import Fund
 from finance_core.funds.service import account_code
 from finance_core.ledger.balances import BalanceDim, balances
 from finance_core.ledger.corrections import check_correction_date, reverse_entries
-from finance_core.ledger.models import AccountType
+from finance_core.ledger.models import AccountType, LedgerAccount, LedgerPosting
 from finance_core.ledger.service import PostingSpec, post_entry
 from finance_core.money import format_minor
 from finance_core.payments import allocation as alloc
@@ -126,36 +129,97 @@ def add_rate(session: Session, *, actor: Actor, data: ExchangeRateIn) -> Exchang
 
 
 def lock_state(session: Session, code: str) -> State:
+    """The State ``code``, locked until commit (see the module docstring)."""
     state: State | None = session.execute(
-        select(State).where(col(State.code) == code).with_for_update()
+        select(State).where(col(State.code) == code).with_for_update(key_share=True)
     ).scalar_one_or_none()
     if state is None:
         raise ValidationFailed(f"unknown State {code!r}", fields={"state_code": "unknown State"})
     return state
 
 
+def lock_states(session: Session, codes: Collection[str]) -> None:
+    """Lock the States of ``codes`` until commit, in code order (so that two transactions
+    locking several never wait for each other in a circle); unknown codes are skipped."""
+    if codes:
+        session.execute(
+            select(col(State.code))
+            .where(col(State.code).in_(sorted(set(codes))))
+            .order_by(col(State.code))
+            .with_for_update(key_share=True)
+        ).all()
+
+
 def debts_of(session: Session, state_code: str, as_at: date) -> list[alloc.Debt]:
-    """What a State owes as at ``as_at``: positive receivable balances per fund and year,
-    each with the earliest due date of the assessments behind it."""
-    owed = balances(
-        session,
-        as_at=as_at,
-        by=[BalanceDim.FUND, BalanceDim.ASSESSMENT_YEAR],
-        state=state_code,
-        account_type=AccountType.RECEIVABLE.value,
-    )
+    """What a State owes as at ``as_at`` and may still be paid by a payment of that date:
+    positive receivable balances per fund and year, each with the earliest due date of
+    the assessments behind it.
+
+    A back-dated payment must not pay again what a payment dated later has already paid:
+    each balance is capped by its lowest running balance on any later value date in the
+    ledger, so that no receivable is ever overpaid, as at any date."""
+    owed = {
+        (str(b.fund), b.assessment_year): b.amount_minor
+        for b in balances(
+            session,
+            as_at=as_at,
+            by=[BalanceDim.FUND, BalanceDim.ASSESSMENT_YEAR],
+            state=state_code,
+            account_type=AccountType.RECEIVABLE.value,
+        )
+        if b.amount_minor > 0
+    }
+    for (fund, year), lowest in _lowest_later_balances(session, state_code, as_at, owed).items():
+        owed[(fund, year)] = min(owed[(fund, year)], lowest)
     due = due_dates(session)
     return [
         alloc.Debt(
-            fund=str(b.fund),
-            year=b.assessment_year,
-            due_on=due.get((str(b.fund), b.assessment_year or 0))
-            or date(b.assessment_year or 1, 1, 1),
-            outstanding_minor=b.amount_minor,
+            fund=fund,
+            year=year,
+            due_on=due.get((fund, year or 0)) or date(year or 1, 1, 1),
+            outstanding_minor=amount,
         )
-        for b in owed
-        if b.amount_minor > 0
+        for (fund, year), amount in owed.items()
+        if amount > 0
     ]
+
+
+def _lowest_later_balances(
+    session: Session, state_code: str, as_at: date, owed: dict[tuple[str, int | None], int]
+) -> dict[tuple[str, int | None], int]:
+    """For each (fund, year) of ``owed`` (its balance as at ``as_at``) moved after
+    ``as_at``, the lowest running balance after each later value date."""
+    if not owed:
+        return {}
+    rows = session.execute(
+        select(
+            col(LedgerPosting.fund_code),
+            col(LedgerPosting.assessment_year),
+            col(LedgerPosting.value_on),
+            func.sum(col(LedgerPosting.amount_minor)),
+        )
+        .join(LedgerAccount, col(LedgerAccount.id) == col(LedgerPosting.account_id))
+        .where(
+            col(LedgerAccount.account_type) == AccountType.RECEIVABLE.value,
+            col(LedgerPosting.state_code) == state_code,
+            col(LedgerPosting.value_on) > as_at,
+        )
+        .group_by(
+            col(LedgerPosting.fund_code),
+            col(LedgerPosting.assessment_year),
+            col(LedgerPosting.value_on),
+        )
+        .order_by(col(LedgerPosting.value_on))
+    ).all()
+    running = dict(owed)
+    lowest: dict[tuple[str, int | None], int] = {}
+    for fund, year, _value_on, amount in rows:
+        key = (str(fund), year)
+        if key not in running:
+            continue
+        running[key] += int(amount)
+        lowest[key] = min(lowest.get(key, running[key]), running[key])
+    return lowest
 
 
 def _usd_minor(amount_minor: int, currency: str, rate: Decimal) -> int:

@@ -3,10 +3,13 @@
 A domain that publishes (the strategic plan's annual update, a report) calls ``propose``
 with its data (a dict, frozen as canonical JSON: no floats) and its rendered files, as at
 ``as_at`` and known at ``known_at``; the ledger's chain head as recorded by ``known_at``
-is frozen with it. A second person approves it (``approve``; the author may not), which
-publishes it; a draft that will not be published is withdrawn (``withdraw``). Nothing is
-ever changed: a correction is a newer snapshot of the same kind and scope, whose
-approval supersedes the older one (both stay readable).
+is frozen with it (read once the postings in flight have ended, so that no entry
+recorded by ``known_at`` is still to come; a domain reading the ledger for its data
+waits the same way first: ``ledger.service.wait_for_postings``). A second person
+approves it (``approve``; the author may not), which publishes it; a draft that will not
+be published is withdrawn (``withdraw``). Nothing is ever changed: a correction is a
+newer snapshot of the same kind and scope, whose approval supersedes the older one (both
+stay readable).
 
 The content hash is the SHA-256 of the canonical JSON of ``content_of``: kind, scope,
 ``as_at``, ``known_at``, the chain head, the data and each file's name, media type and
@@ -31,6 +34,7 @@ from finance_core.canonical import canonical_json, sha256_hex
 from finance_core.db_types import utcnow
 from finance_core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from finance_core.ledger.models import JournalEntry
+from finance_core.ledger.service import wait_for_postings
 from finance_core.publication.models import (
     Snapshot,
     SnapshotApproval,
@@ -186,6 +190,7 @@ def propose(
     checked = _checked_files(files, fields)
     ValidationFailed.raise_if(fields)
 
+    wait_for_postings(session)
     head = chain_head_at(session, known_at)
     snapshot = Snapshot(
         kind=kind,
