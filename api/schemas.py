@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from datetime import date
+from typing import Annotated, Generic, TypeVar
 
+from annotated_types import Interval
 from pydantic import BaseModel, Field
 
 T = TypeVar("T")
+
+#: The financial years the service holds (budgets are adopted for 2014 to 2100).
+FIRST_YEAR, LAST_YEAR = 2014, 2100
+#: A financial year: one outside is refused as invalid, before any date of it is made.
+Year = Annotated[int, Interval(ge=FIRST_YEAR, le=LAST_YEAR)]
+#: A date by the end of the last year: what a report walking year by year up to the date
+#: takes (one far later would make it walk thousands of years).
+UntilLastYear = Annotated[date, Interval(le=date(LAST_YEAR, 12, 31))]
 
 
 class Page(BaseModel, Generic[T]):

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep, as_utc
 from api.errors import error_responses
 from api.files import file_response, file_responses
-from api.schemas import Page
+from api.schemas import Page, UntilLastYear
 from finance_core.arrears import plans, rules
 from finance_core.arrears import service as arrears
 from finance_core.arrears.rule8 import rule8, rule8_out
@@ -97,7 +97,14 @@ def get_collection(
     responses=_READ_ERRORS,
 )
 def get_arrears_history(
-    code: str, session: SessionDep, _actor: ReaderDep, as_at: AsAt = None, known_at: KnownAt = None
+    code: str,
+    session: SessionDep,
+    _actor: ReaderDep,
+    as_at: Annotated[
+        UntilLastYear | None,
+        Query(description="Value-date cutoff, by 31 December 2100 (default today)."),
+    ] = None,
+    known_at: KnownAt = None,
 ) -> list[HistoryPointOut]:
     """A State's outstanding and arrears at each year end since its first assessment,
     and as at the date."""

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from api.deps import OfficerDep, ReaderDep, SessionDep, as_utc
 from api.errors import error_responses
 from api.idempotency import IdempotencyDep
-from api.schemas import Page
+from api.schemas import Page, Year
 from finance_core.close import service
 from finance_core.close import surplus as pure
 from finance_core.close.schemas import (
@@ -36,7 +36,7 @@ _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 @router.get("/year-end/{fund}/{year}/surplus", response_model=SurplusOut, responses=_READ_ERRORS)
 def get_surplus(
-    fund: str, year: int, session: SessionDep, _actor: ReaderDep, known_at: KnownAt = None
+    fund: str, year: Year, session: SessionDep, _actor: ReaderDep, known_at: KnownAt = None
 ) -> SurplusOut:
     """The fund-year's surplus or deficit on an accrual basis (assessed, voluntary and
     other revenue plus exchange gain/loss, minus write-offs and expenditure) and on a cash
@@ -51,7 +51,7 @@ def get_surplus(
 )
 def simulate(
     fund: str,
-    year: int,
+    year: Year,
     session: SessionDep,
     _actor: ReaderDep,
     as_at: Annotated[
@@ -101,7 +101,7 @@ def simulate(
     responses=_WRITE_ERRORS,
 )
 def propose_close(
-    fund: str, year: int, data: CloseProposalIn, session: SessionDep, actor: OfficerDep
+    fund: str, year: Year, data: CloseProposalIn, session: SessionDep, actor: OfficerDep
 ) -> CloseOut:
     """Propose the close of a fund-year: its figures are computed and frozen; a second
     finance officer approves it (a pending proposal of the same year is superseded)."""
@@ -140,7 +140,7 @@ def list_closes(
 )
 def record_decision(
     fund: str,
-    year: int,
+    year: Year,
     data: SurplusDecisionIn,
     session: SessionDep,
     actor: OfficerDep,

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep, as_utc
 from api.errors import error_responses
 from api.files import file_response, file_responses
-from api.schemas import Page
+from api.schemas import Page, Year
 from finance_core.db_types import utctoday
 from finance_core.forecast import service, spending_plans
 from finance_core.forecast.schemas import SpendingPlanIn, SpendingPlanOut
@@ -55,7 +55,7 @@ def get_forecast(
         str, Query(description="Cash to keep (US dollars); the reserve is drawn below it.")
     ] = "0.00",
     surplus_year: Annotated[
-        int | None,
+        Year | None,
         Query(description="Add one scenario per alternative decision on this year's surplus."),
     ] = None,
     surplus_fund: Annotated[

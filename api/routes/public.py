@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from api.deps import Audience, PageDep, SessionDep, allow
 from api.errors import error_responses
 from api.files import file_responses
-from api.routes.publications import frozen_file
+from api.routes.publications import FROZEN_MEDIA_TYPES, frozen_file
 from api.schemas import Page
 from finance_core.actor import Actor
 from finance_core.publication import service as publication
@@ -80,7 +80,7 @@ def get_publication(
 @router.get(
     "/publications/{snapshot_id}/files/{name}",
     response_class=Response,
-    responses=file_responses("The file exactly as published.", ["application/octet-stream"]),
+    responses=file_responses("The file exactly as published.", FROZEN_MEDIA_TYPES),
 )
 def get_file(
     snapshot_id: int,

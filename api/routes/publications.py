@@ -17,6 +17,7 @@ from api.schemas import Page
 from finance_core.publication import service
 from finance_core.publication.models import SnapshotFile, SnapshotStatus
 from finance_core.publication.schemas import SnapshotDetailOut, SnapshotOut, VerifyOut
+from reports.render.formats import MEDIA_TYPES
 
 router = APIRouter(tags=["publications"])
 
@@ -25,6 +26,8 @@ _WRITE_ERRORS = error_responses(401, 403, 404, 409, 422)
 
 #: Published files never change: caches may keep them for a year.
 PUBLISHED_CACHE = "public, max-age=31536000, immutable"
+#: The media types of frozen files: what reports and annual updates publish.
+FROZEN_MEDIA_TYPES = sorted(set(MEDIA_TYPES.values()))
 
 
 class ApprovalIn(BaseModel):
@@ -65,7 +68,7 @@ def get_publication(snapshot_id: int, session: SessionDep, _actor: ReaderDep) ->
 @router.get(
     "/publications/{snapshot_id}/files/{name}",
     response_class=Response,
-    responses=file_responses("The file's stored bytes.", ["application/octet-stream"]),
+    responses=file_responses("The file's stored bytes.", FROZEN_MEDIA_TYPES),
 )
 def get_publication_file(
     snapshot_id: int, name: str, session: SessionDep, _actor: ReaderDep

@@ -16,7 +16,7 @@ from api.deps import OfficerDep, PageDep, ReaderDep, SessionDep, as_utc
 from api.errors import error_responses
 from api.files import file_response, file_responses
 from api.idempotency import IdempotencyDep
-from api.schemas import Page
+from api.schemas import Page, Year
 from finance_core.db_types import utctoday
 from finance_core.errors import NotFound
 from finance_core.payments.schemas import ReversalIn, UsdConfirmationIn
@@ -113,7 +113,7 @@ def get_donor_statement(
     donor_id: int,
     session: SessionDep,
     _actor: ReaderDep,
-    year: Annotated[int | None, Query(description="Calendar year (default as_at's).")] = None,
+    year: Annotated[Year | None, Query(description="Calendar year (default as_at's).")] = None,
     as_at: AsAt = None,
     known_at: KnownAt = None,
     format: DonorStatementFormat = DonorStatementFormat.JSON,

@@ -6,6 +6,8 @@ import csv
 import io
 from decimal import Decimal, InvalidOperation
 
+from pydantic import ValidationError as PydanticValidationError
+
 from finance_core.assessments.apportion import (
     ApportionError,
     Participant,
@@ -85,7 +87,17 @@ def preview(request: PreviewRequest) -> PreviewResponse:
 def participants_from_csv(content: str) -> list[PreviewParticipant]:
     """Participants from CSV text with columns ``code,name,un_rate,ldc,fixed_share``
     (only ``code`` required); errors name the row (header = row 1) and column."""
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff"), newline=""))
+    try:
+        return _participants(reader)
+    except csv.Error as exc:  # a quote or a line break where CSV allows none
+        raise ValidationFailed(
+            f"the file is not valid CSV: {exc}", fields={"file": "not valid CSV"}
+        ) from exc
+
+
+def _participants(reader: csv.DictReader[str]) -> list[PreviewParticipant]:
+    """The participants of the rows ``reader`` gives (``participants_from_csv``)."""
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     allowed = {"code", "name", "un_rate", "ldc", "fixed_share"}
     if "code" not in columns:
@@ -114,15 +126,20 @@ def participants_from_csv(content: str) -> list[PreviewParticipant]:
         if not row.get("code"):
             errors[f"row {number}, code"] = "required"
             continue
-        result.append(
-            PreviewParticipant(
+        try:
+            participant = PreviewParticipant(
                 code=row["code"],
                 name=row.get("name", ""),
                 un_rate=numbers["un_rate"],
                 ldc=flag in ("true", "yes", "1"),
                 fixed_share=numbers["fixed_share"],
             )
-        )
+        except PydanticValidationError as exc:  # a code or name too long
+            for error in exc.errors():
+                column = ".".join(str(part) for part in error["loc"])
+                errors[f"row {number}, {column}"] = error["msg"]
+            continue
+        result.append(participant)
     if errors:
         first = next(iter(errors.items()))
         raise ValidationFailed(

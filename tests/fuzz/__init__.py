@@ -1,0 +1,1 @@
+"""Generated-request and generated-file runs (``make fuzz``)."""

@@ -1,0 +1,14 @@
+"""Schemathesis over the whole OpenAPI schema as a Management Committee member, on a
+copy of the demo, on SQLite and PostgreSQL (see ``tests.fuzz.api_fuzz`` for the checks)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fuzz.api_target import ApiTarget
+
+pytestmark = pytest.mark.fuzz
+
+
+def test_fuzz_api_as_committee(api_target: ApiTarget) -> None:
+    api_target.check("committee")
