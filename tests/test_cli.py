@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -97,6 +98,11 @@ def test_states_import_file(db: Database, engine: Engine, tmp_path: Path) -> Non
         assert sorted(states.statuses_on(s, date(2020, 1, 1))) == ["FRA"]
 
 
+# On the embedded default only (what `make run` loads): the same load on PostgreSQL, as
+# the application role, runs for every test run in `tests/fixtures_demo.py` (the demo)
+# and `tests/fixtures_portal.py` (its published reports); the command around it is the
+# same on both databases.
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
 def test_demo_load_once_and_only_into_an_empty_database(db: Database, engine: Engine) -> None:
     loaded = attfin(db, "demo", "load")
     assert loaded.returncode == 0, loaded.stderr

@@ -7,7 +7,8 @@ PostgreSQL, at its default sizes: the sizes the service is held to), its output 
 reference measured beside it in the same run (hand-written SQL, raw inserts, a
 bench-only endpoint, a static file), their ratio, the goal and whether it is met, with
 the date and the machine. ``--write docs/performance.md`` puts the table into that file
-between its ``bench:start`` and ``bench:end`` markers.
+between its ``bench:start`` and ``bench:end`` markers; with ``--only``, the rows of the
+other benchmarks already in that file are kept, and the header says which were rerun.
 
     .venv/bin/python -m tests.bench.report [--only NAME ...] [--write docs/performance.md]
 """
@@ -137,15 +138,51 @@ def table(rows: Sequence[dict[str, object]], runs: Sequence[BenchRun]) -> str:
     return "\n".join(lines)
 
 
-def report(rows: Sequence[dict[str, object]], runs: Sequence[BenchRun], when: datetime) -> str:
-    """The dated block written into docs/performance.md."""
+def report(
+    rows: Sequence[dict[str, object]],
+    runs: Sequence[BenchRun],
+    when: datetime,
+    rerun: Sequence[str] | None = None,
+) -> str:
+    """The dated block written into docs/performance.md (``rerun``: the benchmarks run
+    this time when the others' rows are kept from before)."""
     total = sum(r.seconds for r in runs)
-    goals = [r for r in rows if r.get("passed") is not None]
-    met = sum(1 for r in goals if r["passed"])
+    if rerun:
+        return (
+            f"Rerun on {when:%Y-%m-%d %H:%M} UTC by `python -m tests.bench.report --only "
+            f"{' '.join(rerun)}` ({total / 60:.0f} minutes), on {machine()}; the other rows are "
+            "from the last full `make bench`.\n" + _goals(rows) + "\n\n" + table(rows, runs) + "\n"
+        )
     return (
         f"Measured on {when:%Y-%m-%d %H:%M} UTC by `make bench` ({total / 60:.0f} minutes), "
-        f"on {machine()}.\n{met} of {len(goals)} goals met.\n\n" + table(rows, runs) + "\n"
+        f"on {machine()}.\n" + _goals(rows) + "\n\n" + table(rows, runs) + "\n"
     )
+
+
+def _goals(rows: Sequence[dict[str, object]]) -> str:
+    goals = [r for r in rows if r.get("passed") is not None]
+    return f"{sum(1 for r in goals if r['passed'])} of {len(goals)} goals met."
+
+
+_FIELDS = ("bench", "dialect", "what", "measured", "reference", "ratio", "goal")
+
+
+def rows_in(path: Path) -> list[dict[str, object]]:
+    """The figures of the table already between the markers of ``path``."""
+    text = path.read_text(encoding="utf-8")
+    if START not in text:
+        return []
+    rows: list[dict[str, object]] = []
+    for line in text.split(START, 1)[1].split(END, 1)[0].splitlines():
+        cells = [c.strip().replace("\\|", "|") for c in line.strip().strip("|").split(" | ")]
+        if len(cells) != len(_FIELDS) + 1 or cells[0] in ("benchmark", "---") or not cells[3]:
+            continue
+        if cells[0].startswith("-"):
+            continue
+        row: dict[str, object] = dict(zip(_FIELDS, cells, strict=False))
+        row["passed"] = {"met": True, "**missed**": False}.get(cells[7])
+        rows.append(row)
+    return rows
 
 
 def write_into(path: Path, block: str) -> None:
@@ -169,7 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.touch()
         runs = [run_bench(name, results) for name in (args.only or BENCHES)]
         rows = [json.loads(line) for line in results.read_text().splitlines() if line]
-    block = report(rows, runs, when)
+    if args.only and args.write:
+        kept = [r for r in rows_in(args.write) if r["bench"] not in args.only]
+        order = {name: i for i, name in enumerate(BENCHES)}
+        rows = sorted(kept + rows, key=lambda r: order.get(str(r["bench"]), len(order)))
+    block = report(rows, runs, when, rerun=args.only)
     say("")
     say(block)
     if args.write:
