@@ -479,7 +479,7 @@ def _release(target: Path) -> None:
     """Make sure no connection holds ``target`` and fold its write-ahead log into it (so
     that no log of the old database is left beside the new one)."""
     try:
-        conn = sqlite3.connect(f"file:{target}?mode=rw", uri=True, timeout=0.5)
+        conn = sqlite3.connect(f"file:{target}?mode=rw", uri=True, timeout=5)
         try:
             mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()
         finally:
