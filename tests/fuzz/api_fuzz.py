@@ -14,8 +14,10 @@ plan...) so that requests reach the code past the 404. Each response is checked:
 - nothing written by a request answered with an error: the database's digest (see
   ``db_digest``) is the same before and after every 4xx or 5xx response.
 
-Failures are collected (the first of each operation and kind) rather than raised, so one
-run reports everything it found."""
+No operation is left out. Files (PDF, xlsx, CSV, HTML) are checked for their status,
+media type and headers; their bodies are not JSON, so schemathesis has no schema to
+hold them to. Failures are collected (the first of each operation and kind) rather than
+raised, so one run reports everything it found."""
 
 from __future__ import annotations
 
@@ -136,7 +138,7 @@ class Identity:
 def allowed(method: str, path: str) -> frozenset[Role | Audience]:
     """Who may call the operation (``api.app.route_access``)."""
     for full_path, route in api_routes():
-        if full_path == path and method.upper() in route.methods:
+        if full_path == path and method.upper() in (route.methods or set()):
             return route_access(route)
     raise LookupError(f"{method} {path}")
 
@@ -157,7 +159,7 @@ class FuzzReport:
     statuses: Counter[int] = field(default_factory=Counter)
     per_operation: Counter[str] = field(default_factory=Counter)
     #: Seconds the app took to answer, per operation.
-    answer_seconds: Counter[str] = field(default_factory=Counter)
+    answer_seconds: dict[str, float] = field(default_factory=dict)
     failures: dict[tuple[str, str], str] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -173,9 +175,10 @@ class FuzzReport:
 
     def slowest(self, count: int = 10) -> str:
         """The operations whose answers took longest in all, with their request counts."""
+        longest = sorted(self.answer_seconds.items(), key=lambda item: -item[1])[:count]
         return "\n".join(
             f"{seconds:7.1f} s {self.per_operation[label]:4d} requests  {label}"
-            for label, seconds in self.answer_seconds.most_common(count)
+            for label, seconds in longest
         )
 
     def failure_text(self) -> str:
@@ -281,7 +284,8 @@ def fuzz_operations(
         except Exception as exc:  # the app raised (a 500), or did not answer in time
             response = None
             report.fail(label, "exception", f"{exc!r}\n{_describe(case)}")
-        report.answer_seconds[label] += time.monotonic() - sent
+        took = time.monotonic() - sent
+        report.answer_seconds[label] = report.answer_seconds.get(label, 0.0) + took
         after = digest()
         status = response.status_code if response is not None else 500
         report.statuses[status] += 1

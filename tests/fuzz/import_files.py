@@ -19,7 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import openpyxl
 from hypothesis import strategies as st
@@ -92,11 +92,13 @@ huge_cells = st.integers(min_value=1_000, max_value=200_000).map(lambda n: "x" *
 
 
 @st.composite
-def _table(draw: st.DrawFn, columns: tuple[str, ...]) -> list[list[str]]:
+def _table(
+    draw: st.DrawFn, columns: tuple[str, ...], whole_header: bool = False
+) -> list[list[str]]:
     """A header (the import's columns; some of them, unknown or repeated ones; or
     none) and rows: under the import's own header, each cell mostly one its column
-    takes, else anything."""
-    kind = draw(st.integers(min_value=0, max_value=3))
+    takes, else anything. ``whole_header``: always the import's columns."""
+    kind = 0 if whole_header else draw(st.integers(min_value=0, max_value=3))
     if kind < 2:
         header = list(columns)
     elif kind == 2:
@@ -113,7 +115,8 @@ def _table(draw: st.DrawFn, columns: tuple[str, ...]) -> list[list[str]]:
     rows = draw(st.lists(row, max_size=12))
     if rows and rows[0] and draw(st.integers(min_value=0, max_value=5)) == 0:
         rows[0][0] = draw(huge_cells)
-    return [header, *rows] if header or draw(st.booleans()) else rows
+    keep_header = bool(header) or draw(st.booleans())
+    return [header, *rows] if keep_header else rows
 
 
 #: Cells each column takes (by the import's column names).
@@ -136,19 +139,23 @@ COLUMN_CELLS: dict[str, tuple[str, ...]] = {
 }
 
 
+#: How a CSV writer may quote: minimal, all, none (escaping instead).
+QUOTINGS: list[Literal[0, 1, 2, 3]] = [csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONE]
+
+
 def _column_cells(column: str) -> st.SearchStrategy[str]:
     return st.sampled_from(COLUMN_CELLS.get(column, PLAUSIBLE))
 
 
 @st.composite
-def csv_files(draw: st.DrawFn, columns: tuple[str, ...]) -> bytes:
-    """A CSV file: half of them plain (commas, UTF-8, whole), the others in any
-    delimiter, quoting, line ending and encoding, maybe cut short or with bytes that are
-    no text."""
-    table = draw(_table(columns))
-    plain = draw(st.booleans())
+def csv_files(draw: st.DrawFn, columns: tuple[str, ...], plain: bool | None = None) -> bytes:
+    """A CSV file: half of them plain (commas, UTF-8, whole, the import's header), the
+    others in any delimiter, quoting, line ending and encoding, maybe cut short or with
+    bytes that are no text. ``plain`` picks one kind."""
+    plain = draw(st.booleans()) if plain is None else plain
+    table = draw(_table(columns, whole_header=plain))
     delimiter = "," if plain else draw(st.sampled_from([",", ";", "\t", "|"]))
-    quoting = draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONE]))
+    quoting = draw(st.sampled_from(QUOTINGS))
     ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     out = io.StringIO()
     writer = csv.writer(
@@ -307,8 +314,10 @@ class ImportFile:
 
 
 def import_files(columns: tuple[str, ...]) -> st.SearchStrategy[ImportFile]:
-    """A CSV or xlsx file, named for what it is or not, or junk."""
+    """A CSV or xlsx file, named for what it is or not, or junk: a quarter of them plain
+    CSV files with the import's header, whose rows the import gets to check."""
     return st.one_of(
+        st.builds(ImportFile, st.just("up.csv"), csv_files(columns, plain=True)),
         st.builds(ImportFile, st.sampled_from(["up.csv", "up.txt", "up"]), csv_files(columns)),
         st.builds(ImportFile, st.just("up.xlsx"), xlsx_files(columns)),
         st.builds(ImportFile, st.sampled_from(["up.csv", "up.xlsx"]), junk_files(), st.just(True)),
@@ -339,6 +348,6 @@ def declared_statuses(path: str) -> set[int]:
     from api.app import api_routes
 
     for full_path, route in api_routes():
-        if full_path == path and "POST" in route.methods:
+        if full_path == path and "POST" in (route.methods or set()):
             return {route.status_code or 200} | {int(code) for code in route.responses}
     raise LookupError(path)
