@@ -36,10 +36,10 @@ from __future__ import annotations
 import logging
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -90,10 +90,31 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-@lru_cache(maxsize=8)
+#: The shared engines, by URL (``get_engine``).
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def get_engine(url: str | None = None) -> Engine:
-    """The shared engine for ``url`` (default: the configured application URL)."""
-    return create_db_engine(url or get_settings().database_url)
+    """The shared engine for ``url`` (default: the configured application URL): one per
+    URL for the life of the process, or until ``dispose_engines``."""
+    key = url or get_settings().database_url
+    with _engines_lock:
+        engine = _engines.get(key)
+        if engine is None:
+            engine = _engines[key] = create_db_engine(key)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Close every shared engine's pooled connections and forget the engines (the next
+    ``get_engine`` makes a new one): for a process that must leave no connection open,
+    such as one that runs commands one after another on different databases."""
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        engine.dispose()
 
 
 #: Failures that concurrent work causes and a later attempt may not meet, by code.

@@ -24,7 +24,7 @@ from reports.catalog import CATALOGUE, ReportSpec, spec_of
 from reports.document import Report
 from reports.i18n import Language
 from reports.render.cells import title
-from reports.render.formats import MEDIA_TYPES, ReportFormat, file_name, render
+from reports.render.formats import MEDIA_TYPES, ReportFormat, Wanted, file_name, render_each
 from reports.render.tabular import canonical_data
 from reports.request import ReportRequest
 
@@ -54,7 +54,7 @@ def rendered_files(
     progress: Progress | None = None,
 ) -> list[FileIn]:
     """Every file of a snapshot of ``report``."""
-    wanted: list[tuple[ReportFormat, Language, str | None]] = [
+    wanted: list[Wanted] = [
         (ReportFormat.JSON, Language.EN, None),
         *((ReportFormat.CSV, Language.EN, t.key) for t in report.tables),
         *(
@@ -64,9 +64,9 @@ def rendered_files(
         ),
     ]
     files = []
-    for fmt, lang, table in wanted:
+    for (fmt, lang, table), content in render_each(report, wanted):
         name = file_name(report, fmt, lang, table=table)
-        files.append(FileIn(name, MEDIA_TYPES[fmt], render(report, fmt, lang, table=table)))
+        files.append(FileIn(name, MEDIA_TYPES[fmt], content))
         if progress is not None:
             progress(name)
     return files

@@ -12,28 +12,26 @@ import traceback
 from typer.testing import CliRunner
 
 from api.cli import app
-from finance_core.db import get_engine
+from finance_core.db import dispose_engines
 from finance_core.settings import get_settings
 from tests.conftest import Database
 
 
-def _forget_engines(url: str) -> None:
+def _forget_engines() -> None:
     """Dispose of the shared engines a command opened, and forget the settings."""
-    for key in (None, url):
-        get_engine(key).dispose()
-    get_engine.cache_clear()
+    dispose_engines()
     get_settings.cache_clear()
 
 
 def attfin(db: Database, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """``attfin ARGS`` with ``ATTFIN_DATABASE_URL`` set to the test database."""
-    _forget_engines(db.url)
+    _forget_engines()
     try:
         result = CliRunner().invoke(
             app, list(args), input=stdin, env={"ATTFIN_DATABASE_URL": db.url}
         )
     finally:
-        _forget_engines(db.url)
+        _forget_engines()
     stderr = result.stderr
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(result.exception))

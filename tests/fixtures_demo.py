@@ -6,7 +6,8 @@ Under pytest-xdist the test processes share the load too: the first process to n
 kind loads it (the others wait on a file lock) and leaves the result in the run's shared
 temporary folder: the SQLite file, or a ``pg_dump`` of the template database (each
 process has its own PostgreSQL cluster, and restores the dump into it), with what the
-load reported."""
+load reported. A process that finds the kind it needs being loaded by another loads the
+other kind meanwhile (if nobody has), so that the two loads run side by side."""
 
 from __future__ import annotations
 
@@ -57,15 +58,20 @@ class DemoTemplates:
     loaded: dict[str, FullDemo] = field(default_factory=dict)
 
     @contextmanager
-    def _shared_load(self, dialect: str) -> Iterator[Path | None]:
-        """Under the run's lock for ``dialect``: the shared file of an earlier load (to
-        restore), or None (load it, then ``_publish`` it)."""
+    def _shared_load(self, dialect: str, *, wait: bool) -> Iterator[tuple[bool, Path | None]]:
+        """Under the run's lock for ``dialect``: (True, the shared file of an earlier
+        load, to restore) or (True, None: load it, then ``_publish`` it); (False, None)
+        when ``wait`` is False and another process holds the lock."""
         self.shared.mkdir(parents=True, exist_ok=True)
         with open(self.shared / f"{dialect}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False, None
+                return
             try:
                 done = self.shared / f"{dialect}.result"
-                yield self.shared / f"{dialect}.data" if done.exists() else None
+                yield True, (self.shared / f"{dialect}.data" if done.exists() else None)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -88,46 +94,75 @@ class DemoTemplates:
             engine.dispose()
         return result
 
+    def _ready(self, dialect: str) -> None:
+        """The template of ``dialect`` ready in this process. While another process
+        loads it, this one loads the other kind (if nobody has), rather than wait idle."""
+        if self._ensure(dialect, wait=False):
+            return
+        other = "postgresql" if dialect == "sqlite" else "sqlite"
+        if other == "sqlite" or not isinstance(self.pg_cluster, Exception):
+            self._ensure(other, wait=False)
+        self._ensure(dialect, wait=True)
+
+    def _ensure(self, dialect: str, *, wait: bool) -> bool:
+        """Make the template of ``dialect`` in this process (from a shared load, or by
+        loading and sharing it); False if ``wait`` is False and another holds the lock."""
+        if dialect in self.loaded:
+            return True
+        with self._shared_load(dialect, wait=wait) as (locked, earlier):
+            if not locked:
+                return False
+            if dialect == "sqlite":
+                self.loaded[dialect] = self._sqlite_template(earlier)
+            else:
+                assert not isinstance(self.pg_cluster, Exception)
+                self.loaded[dialect] = self._postgresql_template(self.pg_cluster, earlier)
+        return True
+
+    @property
+    def _sqlite_file(self) -> Path:
+        return self.folder / "demo.sqlite3"
+
+    def _sqlite_template(self, earlier: Path | None) -> FullDemo:
+        template = self._sqlite_file
+        if earlier is not None:
+            shutil.copyfile(earlier, template)
+            return self._result("sqlite")
+        shutil.copyfile(self.sqlite_template, template)
+        url = f"sqlite:///{template}"
+        result = self._load(Database("sqlite", url, url, url))
+        shutil.copyfile(template, self.shared / "sqlite.data")
+        self._publish("sqlite", result)
+        return result
+
+    def _postgresql_template(self, cluster: PgCluster, earlier: Path | None) -> FullDemo:
+        if earlier is not None:
+            cluster.create_database(_TEMPLATE, template="template0")
+            _pg_tool("pg_restore", "--exit-on-error", "-d", _libpq(cluster), str(earlier))
+            return self._result("postgresql")
+        cluster.create_database(_TEMPLATE, template="attfin_template")
+        result = self._load(
+            Database(
+                "postgresql",
+                cluster.url(APP, _TEMPLATE),
+                cluster.url(OWNER, _TEMPLATE),
+                cluster.url("postgres", _TEMPLATE),
+            )
+        )
+        dump = self.shared / "postgresql.data"
+        _pg_tool("pg_dump", "-Fc", "-f", str(dump), _libpq(cluster))
+        self._publish("postgresql", result)
+        return result
+
     def _sqlite(self, folder: Path) -> Iterator[Database]:
-        template = self.folder / "demo.sqlite3"
-        if "sqlite" not in self.loaded:
-            with self._shared_load("sqlite") as earlier:
-                if earlier is not None:
-                    shutil.copyfile(earlier, template)
-                    self.loaded["sqlite"] = self._result("sqlite")
-                else:
-                    shutil.copyfile(self.sqlite_template, template)
-                    url = f"sqlite:///{template}"
-                    result = self._load(Database("sqlite", url, url, url))
-                    shutil.copyfile(template, self.shared / "sqlite.data")
-                    self._publish("sqlite", result)
-                    self.loaded["sqlite"] = result
+        self._ready("sqlite")
         path = folder / "demo.sqlite3"
-        shutil.copyfile(template, path)
+        shutil.copyfile(self._sqlite_file, path)
         url = f"sqlite:///{path}"
         yield Database("sqlite", url, url, url)
 
     def _postgresql(self, cluster: PgCluster) -> Iterator[Database]:
-        if "postgresql" not in self.loaded:
-            with self._shared_load("postgresql") as earlier:
-                if earlier is not None:
-                    cluster.create_database(_TEMPLATE, template="template0")
-                    _pg_tool("pg_restore", "--exit-on-error", "-d", _libpq(cluster), str(earlier))
-                    self.loaded["postgresql"] = self._result("postgresql")
-                else:
-                    cluster.create_database(_TEMPLATE, template="attfin_template")
-                    result = self._load(
-                        Database(
-                            "postgresql",
-                            cluster.url(APP, _TEMPLATE),
-                            cluster.url(OWNER, _TEMPLATE),
-                            cluster.url("postgres", _TEMPLATE),
-                        )
-                    )
-                    dump = self.shared / "postgresql.data"
-                    _pg_tool("pg_dump", "-Fc", "-f", str(dump), _libpq(cluster))
-                    self._publish("postgresql", result)
-                    self.loaded["postgresql"] = result
+        self._ready("postgresql")
         name = f"attfin_demo_{os.getpid()}_{next(_counter)}"
         cluster.create_database(name, template=_TEMPLATE)
         try:

@@ -208,7 +208,7 @@ def test_no_secret_reaches_the_logs_or_the_output(
     caplog.set_level(logging.DEBUG)
     for name in [*logging.root.manager.loggerDict, "uvicorn.error", "uvicorn.access"]:
         caplog.set_level(logging.DEBUG, logger=name)
-    with _logged_server(engine) as url, httpx2.Client(base_url=url) as client:
+    with _logged_server(engine) as url, httpx2.Client(base_url=url, timeout=60) as client:
         journey = _journey(db, client)
     captured = capfd.readouterr()
     records = [r for r in caplog.records if not r.name.startswith(CLIENT_LOGGERS)]

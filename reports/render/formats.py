@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 
 from reports.document import Report
 from reports.i18n import Language
+from reports.notices import html_to_pdf
 from reports.render.html import render_html, render_pdf
 from reports.render.tabular import render_csv, render_json
 from reports.render.xlsx import render_xlsx
@@ -44,6 +46,25 @@ def render(
     if fmt == ReportFormat.HTML:
         return render_html(report, language).encode("utf-8")
     return render_pdf(report, language)
+
+
+#: A file to render: its format, language, and (csv) table key.
+Wanted = tuple["ReportFormat", Language, str | None]
+
+
+def render_each(report: Report, wanted: Iterable[Wanted]) -> Iterator[tuple[Wanted, bytes]]:
+    """``render`` of each of ``wanted``, in order, with each language's HTML page made
+    once: its PDF is printed from the same page."""
+    pages: dict[Language, str] = {}
+    for one in wanted:
+        fmt, language, table = one
+        if fmt not in (ReportFormat.HTML, ReportFormat.PDF):
+            yield one, render(report, fmt, language, table=table)
+            continue
+        if language not in pages:
+            pages[language] = render_html(report, language)
+        page = pages[language]
+        yield one, page.encode("utf-8") if fmt == ReportFormat.HTML else html_to_pdf(page)
 
 
 def file_name(
