@@ -177,11 +177,11 @@ def needs_pango() -> None:
 #: They are collected first, so that the parallel test processes take them on early and
 #: finish together instead of one process ending the run alone with a long file.
 LONGEST_FIRST = (
-    "test_cli.py",
     "test_portal.py",
     "test_web_payments.py",
     "test_cli_strategy.py",
     "test_cli_voluntary.py",
+    "test_cli.py",
     "test_demo_strategy.py",
     "test_demo_voluntary.py",
     "test_api_expenditures.py",

@@ -1,7 +1,6 @@
 """The demo's published reports: proposed by one demo officer, approved by the other,
-readable by the public, frozen, reproducible, and agreeing with the ledger. Checked on
-the database ``attfin demo load`` filled (``tests/test_cli.py``), which is where the demo
-publishes them."""
+readable by the public, frozen, reproducible, and agreeing with the ledger. Checked on a
+copy of the run's demo, which ``attfin demo load`` filled (``tests/test_cli.py``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The demo data set loaded once per database kind for the whole test run, and a fresh
-copy of it for each module that reads it (a copied SQLite file; a PostgreSQL database
+"""The demo data set loaded once per database kind for the whole test run by the command a
+user runs, ``attfin demo load`` (with its strategic plans and published reports), and a
+fresh copy of it for each module that reads it (a copied SQLite file; a PostgreSQL database
 created from a template), so that no module pays for a load of its own.
 
 Under pytest-xdist the test processes share the load too: the first process to need a
@@ -25,10 +26,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+import reports.demo
 from finance_core.actor import Actor
 from finance_core.db import create_db_engine
-from strategy.demo import FullDemo, load_full_demo
-from tests.conftest import Database, _unavailable
+from reports.demo import FullDemoWithReports
+from strategy.demo import FullDemo
+from tests.cli_helpers import attfin
+from tests.conftest import Database, _unavailable, needs_pango
 from tests.pg import APP, OWNER, PgCluster, find_bin
 
 _TEMPLATE = "attfin_demo_template"
@@ -36,14 +40,24 @@ _counter = itertools.count(1)
 
 
 @dataclass(frozen=True)
+class Loaded:
+    """What ``attfin demo load`` reported: the loaders' counts and the command's output."""
+
+    result: FullDemo
+    output: str
+
+
+@dataclass(frozen=True)
 class DemoCopy:
-    """A fresh copy of the loaded demo: an open session on it, what the load reported,
-    and the database (``dialect``: sqlite or postgresql)."""
+    """A fresh copy of the loaded demo: an open session on it, what the load reported
+    (``result``; ``load_output``: what the command printed), and the database
+    (``dialect``: sqlite or postgresql)."""
 
     session: Session
     result: FullDemo
     dialect: str
     database: Database
+    load_output: str
 
 
 @dataclass
@@ -55,7 +69,7 @@ class DemoTemplates:
     folder: Path
     #: Where the test processes of one run leave a load for each other.
     shared: Path
-    loaded: dict[str, FullDemo] = field(default_factory=dict)
+    loaded: dict[str, Loaded] = field(default_factory=dict)
 
     @contextmanager
     def _shared_load(self, dialect: str, *, wait: bool) -> Iterator[tuple[bool, Path | None]]:
@@ -75,24 +89,34 @@ class DemoTemplates:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _publish(self, dialect: str, result: FullDemo) -> Path:
+    def _publish(self, dialect: str, result: Loaded) -> Path:
         """Where the loaded data go for the other processes; the result marks it done."""
         (self.shared / f"{dialect}.result").write_bytes(pickle.dumps(result))
         return self.shared / f"{dialect}.data"
 
-    def _result(self, dialect: str) -> FullDemo:
-        found: FullDemo = pickle.loads((self.shared / f"{dialect}.result").read_bytes())
+    def _result(self, dialect: str) -> Loaded:
+        found: Loaded = pickle.loads((self.shared / f"{dialect}.result").read_bytes())
         return found
 
-    def _load(self, database: Database) -> FullDemo:
-        engine = create_db_engine(database.url)
+    def _load(self, database: Database) -> Loaded:
+        """``attfin demo load`` into ``database`` (in this process, see ``cli_helpers``),
+        with the loaders' counts taken on the way out of ``load_demo_with_reports``."""
+        needs_pango()  # the demo publishes its reports in every format, PDF included
+        counts: list[FullDemoWithReports] = []
+        real = reports.demo.load_demo_with_reports
+
+        def counted(session: Session, *, actor: Actor) -> FullDemoWithReports:
+            counts.append(real(session, actor=actor))
+            return counts[-1]
+
+        reports.demo.load_demo_with_reports = counted
         try:
-            with Session(engine, expire_on_commit=False) as s:
-                result = load_full_demo(s, actor=Actor(name="demo", origin="test"))
-                s.commit()
+            done = attfin(database, "demo", "load")
         finally:
-            engine.dispose()
-        return result
+            reports.demo.load_demo_with_reports = real
+        if done.returncode != 0 or len(counts) != 1:
+            raise RuntimeError(f"attfin demo load failed: {done.stderr}")
+        return Loaded(counts[0].demo, done.stdout)
 
     def _ready(self, dialect: str) -> None:
         """The template of ``dialect`` ready in this process. While another process
@@ -123,7 +147,7 @@ class DemoTemplates:
     def _sqlite_file(self) -> Path:
         return self.folder / "demo.sqlite3"
 
-    def _sqlite_template(self, earlier: Path | None) -> FullDemo:
+    def _sqlite_template(self, earlier: Path | None) -> Loaded:
         template = self._sqlite_file
         if earlier is not None:
             shutil.copyfile(earlier, template)
@@ -135,7 +159,7 @@ class DemoTemplates:
         self._publish("sqlite", result)
         return result
 
-    def _postgresql_template(self, cluster: PgCluster, earlier: Path | None) -> FullDemo:
+    def _postgresql_template(self, cluster: PgCluster, earlier: Path | None) -> Loaded:
         if earlier is not None:
             cluster.create_database(_TEMPLATE, template="template0")
             _pg_tool("pg_restore", "--exit-on-error", "-d", _libpq(cluster), str(earlier))
@@ -189,7 +213,8 @@ class DemoTemplates:
             engine = create_db_engine(database.url)
             try:
                 with Session(engine, expire_on_commit=False) as s:
-                    yield DemoCopy(s, self.loaded[dialect], dialect, database)
+                    loaded = self.loaded[dialect]
+                    yield DemoCopy(s, loaded.result, dialect, database, loaded.output)
                     s.rollback()
             finally:
                 engine.dispose()

@@ -17,7 +17,6 @@ from finance_core.actor import Actor
 from finance_core.db import create_db_engine
 from finance_core.publication import service as publication
 from finance_core.publication.schemas import FileIn
-from reports.demo import load_demo_reports
 from tests.browser import TEST_OUTPUT, live_server
 from tests.conftest import Database, needs_pango
 from tests.fixtures_demo import DemoTemplates
@@ -70,9 +69,8 @@ def _tiny(
 
 
 def _seed(s: Session) -> tuple[tuple[int, ...], tuple[int, int]]:
-    """The demo's reports, then a draft, a published confidential snapshot, and a
-    publication replaced by a later one: (hidden ids, (replaced, replacing))."""
-    load_demo_reports(s, actor=Actor(name="demo", origin="test"))
+    """Beside the demo's published reports, a draft, a published confidential snapshot,
+    and a publication replaced by a later one: (hidden ids, (replaced, replacing))."""
     secret = {CONFIDENTIAL_FIELD: 1}
     draft = _tiny(
         s,

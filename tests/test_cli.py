@@ -1,11 +1,10 @@
-"""The ``attfin`` command line, run as a user would (a separate process)."""
+"""The ``attfin`` command line, run as a user would."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -15,6 +14,7 @@ from finance_core.system.service import is_demo
 from tests.cli_helpers import attfin
 from tests.conftest import Database
 from tests.demo_reports import check_demo_reports
+from tests.fixtures_demo import DemoCopy
 
 
 def test_users_create_prints_the_token_last(db: Database, engine: Engine) -> None:
@@ -98,24 +98,20 @@ def test_states_import_file(db: Database, engine: Engine, tmp_path: Path) -> Non
         assert sorted(states.statuses_on(s, date(2020, 1, 1))) == ["FRA"]
 
 
-# On the embedded default only (what `make run` loads): the same load on PostgreSQL, as
-# the application role, runs for every test run in `tests/fixtures_demo.py` (the demo)
-# and `tests/fixtures_portal.py` (its published reports); the command around it is the
-# same on both databases.
-@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
-def test_demo_load_once_and_only_into_an_empty_database(db: Database, engine: Engine) -> None:
-    loaded = attfin(db, "demo", "load")
-    assert loaded.returncode == 0, loaded.stderr
-    assert "demo-officer: attfin_" in loaded.stdout
-    with Session(engine) as s:
-        assert is_demo(s)
-        assert 113 <= len(states.parties_on(s, date(2026, 9, 30))) <= 119
+def test_demo_load_once_and_only_into_an_empty_database(demo_copy: DemoCopy) -> None:
+    """``attfin demo load`` into an empty database is how the run's demo is made
+    (``tests.fixtures_demo``): what it printed, what it loaded, and that a second load is
+    refused, on a copy."""
+    assert "demo-officer: attfin_" in demo_copy.load_output
+    db = demo_copy.database
     again = attfin(db, "demo", "load")
     assert again.returncode == 1 and "already loaded" in again.stderr
     assert attfin(db, "demo", "load", "--if-empty").returncode == 0
     assert attfin(db, "ledger", "verify").returncode == 0
-    with Session(engine) as s:
-        check_demo_reports(s)  # the reports the demo published
+    s = demo_copy.session
+    assert is_demo(s)
+    assert 113 <= len(states.parties_on(s, date(2026, 9, 30))) <= 119
+    check_demo_reports(s)  # the reports the demo published
 
 
 def test_demo_load_refuses_real_data(db: Database) -> None:
