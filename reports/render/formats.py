@@ -49,7 +49,7 @@ def render(
 
 
 #: A file to render: its format, language, and (csv) table key.
-Wanted = tuple["ReportFormat", Language, str | None]
+Wanted = tuple[ReportFormat, Language, str | None]
 
 
 def render_each(report: Report, wanted: Iterable[Wanted]) -> Iterator[tuple[Wanted, bytes]]:
